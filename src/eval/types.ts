@@ -1,0 +1,84 @@
+import type { AoEnv, AoMessage, EvalResult, Tag } from '../core/message/types.ts'
+
+/** The `Module-Format` values Holoscope can evaluate. */
+export type ModuleFormat =
+  | 'wasm32-unknown-emscripten'
+  | 'wasm32-unknown-emscripten2'
+  | 'wasm32-unknown-emscripten3'
+  | 'wasm32-unknown-emscripten4'
+  | 'wasm32-unknown-emscripten-metering'
+  | 'wasm64-unknown-emscripten-draft_2024_02_15'
+  | 'wasm64-unknown-emscripten-draft_2024_10_16-metering'
+  | 'wasm32-unknown-assemblyscript'
+
+/**
+ * The module's evaluation options, read from its tags (and the process's tags, which win),
+ * the way a CU reads them. See `moduleOptionsFromTags`.
+ */
+export type ModuleOptions = {
+  format: ModuleFormat
+  /** Bytes of linear memory the process may use (`Memory-Limit`). */
+  memoryLimit: number
+  /** Instruction budget per message for metered formats (`Compute-Limit`). */
+  computeLimit: number
+  /** `Extension` tags, by name, with their prefixed tags. */
+  extensions: Record<string, Record<string, string>>
+}
+
+/**
+ * A snapshot of the whole state of an instance: linear memory and, for formats that keep
+ * state outside memory (AssemblyScript keeps allocator and GC state in wasm globals),
+ * the values of its mutable globals, in declaration order.
+ */
+export type Snapshot = {
+  format: ModuleFormat
+  memory: Uint8Array
+  globals?: Array<number | bigint>
+}
+
+/**
+ * One process's module, running hot. Messages are evaluated one at a time, in log order,
+ * with the CU's semantics: a result carrying `Error` leaves the memory as it was before
+ * that message.
+ */
+export interface Evaluator {
+  readonly options: ModuleOptions
+  /** Evaluates the next message of the log and moves the state forward. */
+  evaluate(msg: AoMessage, env: AoEnv): Promise<EvalResult>
+  /** Evaluates a read-only message (dry-run) on the current state without changing it. */
+  query(msg: AoMessage, env: AoEnv): Promise<EvalResult>
+  /** A copy of the current state. */
+  snapshot(): Snapshot
+  /** Replaces the current state with `snapshot` (taken from an instance of the same module). */
+  restore(snapshot: Snapshot): Promise<void>
+  /** The current linear memory, not copied: valid until the next call. */
+  memory(): Uint8Array
+  /** Frees the instance. */
+  dispose(): void
+}
+
+/** Module tags as read from the gateway, for `createEvaluator`. */
+export type ModuleTags = Tag[]
+
+/**
+ * One live instance of a module: the format-specific part under an `Evaluator`.
+ * The evaluator adds the CU's semantics (error rollback, read-only queries) on top.
+ */
+export interface Engine {
+  /**
+   * Runs the module's `handle` on the live instance and returns its response.
+   * Rejects when the module reported `ok: false`, trapped or ran out of gas; the instance
+   * may then be unusable until `restore` is called.
+   */
+  handle(msg: AoMessage, env: AoEnv): Promise<EvalResult>
+  /** A copy of the instance's whole state. */
+  snapshot(): Snapshot
+  /** Replaces the state with `snapshot`, or with a fresh instance's initial state when null. */
+  restore(snapshot: Snapshot | null): Promise<void>
+  /** The live linear memory (not copied). */
+  memory(): Uint8Array
+  dispose(): void
+}
+
+/** Creates a fresh engine for compiled module bytes. */
+export type EngineFactory = (wasm: WebAssembly.Module, options: ModuleOptions) => Promise<Engine>
