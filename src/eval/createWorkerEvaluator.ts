@@ -1,0 +1,100 @@
+import { releaseProxy, wrap, type Endpoint, type Remote } from 'comlink'
+import type { AoEnv, AoMessage, EvalResult } from '../core/message/types.ts'
+import type { ModuleOptions } from '../core/module/types.ts'
+import type { EvaluatorApi, LoadOutcome, Step } from '../../workers/evaluator.api.ts'
+import type { EvaluatorMode } from './createEvaluator.ts'
+import { EvaluationTimeoutError, ModuleCompileError } from './errors.ts'
+import type { MemoryDigest } from './memoryDigest.ts'
+import type { Snapshot } from './types.ts'
+
+/** A started worker running `evaluator.api.ts`: its endpoint and how to stop it. */
+export type WorkerHandle = { endpoint: Endpoint; terminate(): void }
+
+/** Options of `createWorkerEvaluator`. */
+export type WorkerEvaluatorOptions = {
+  mode?: EvaluatorMode
+  /** Longest time one message may take before the worker is terminated (default 60 s). */
+  messageTimeoutMs?: number
+}
+
+/** An evaluator in its own worker (its own realm), behind a watchdog. */
+export type WorkerEvaluator = {
+  evaluate(messages: AoMessage[], env: AoEnv, digests?: boolean): Promise<Step[]>
+  query(msg: AoMessage, env: AoEnv): Promise<EvalResult>
+  snapshot(): Promise<Snapshot>
+  restore(snapshot: Snapshot): Promise<void>
+  digest(length?: number): Promise<MemoryDigest>
+  /** Stops the worker; later calls fail. */
+  terminate(): void
+}
+
+/**
+ * Starts a worker with `spawn`, loads the module in it and returns its evaluator. A message
+ * that runs longer than `messageTimeoutMs` (an endless loop: the worker cannot be
+ * interrupted otherwise) terminates the worker and fails with EvaluationTimeoutError.
+ *
+ * @throws ModuleCompileError (or the load error's kind) when the module cannot be loaded
+ */
+export async function createWorkerEvaluator(
+  spawn: () => WorkerHandle,
+  wasm: Uint8Array,
+  options: ModuleOptions,
+  { mode = 'hot', messageTimeoutMs = 60_000 }: WorkerEvaluatorOptions = {},
+): Promise<WorkerEvaluator> {
+  const worker = spawn()
+  const api: Remote<EvaluatorApi> = wrap<EvaluatorApi>(worker.endpoint)
+  let terminated = false
+  const terminate = () => {
+    if (terminated) return
+    terminated = true
+    api[releaseProxy]()
+    worker.terminate()
+  }
+
+  async function guarded<T>(work: Promise<T>, timeoutMs: number, what: () => string): Promise<T> {
+    if (terminated) throw new Error('this evaluator was stopped; create a new one')
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        terminate()
+        reject(
+          new EvaluationTimeoutError(`${what()} did not finish within ${(timeoutMs / 1000).toFixed(1)} s, so its worker was stopped`, {
+            details: 'The module may loop forever on this message. Its state before the message is kept in the last snapshot; raise the timeout if the message is just slow.',
+          }),
+        )
+      }, timeoutMs)
+    })
+    try {
+      return await Promise.race([work, timeout])
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+
+  const loaded: LoadOutcome = await guarded<LoadOutcome>(api.load(wasm, options, mode), Math.max(messageTimeoutMs, 60_000), () => 'loading the module')
+  if (!loaded.ok) {
+    terminate()
+    throw new ModuleCompileError(loaded.error.message, loaded.error.details === undefined ? {} : { details: loaded.error.details })
+  }
+
+  return {
+    async evaluate(messages, env, digests = false) {
+      const steps: Step[] = []
+      // One message per round trip keeps the watchdog per message and names the message that hung.
+      for (const msg of messages) {
+        const [step] = await guarded(api.evaluate([msg], env, digests), messageTimeoutMs, () => describe(msg))
+        steps.push(step!)
+      }
+      return steps
+    },
+    query: (msg, env) => guarded(api.query(msg, env), messageTimeoutMs, () => `the read-only ${describe(msg)}`),
+    snapshot: () => guarded(api.snapshot(), messageTimeoutMs, () => 'taking a snapshot'),
+    restore: (snapshot) => guarded(api.restore(snapshot), messageTimeoutMs, () => 'restoring a snapshot'),
+    digest: (length) => guarded(api.digest(length), messageTimeoutMs, () => 'hashing memory'),
+    terminate,
+  }
+}
+
+function describe(msg: AoMessage): string {
+  return `message ${msg.Id ?? '(no id)'}${msg.Nonce === undefined ? '' : ` (nonce ${msg.Nonce})`}`
+}

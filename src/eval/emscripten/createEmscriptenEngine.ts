@@ -1,0 +1,122 @@
+import type { AoEnv, AoMessage, EvalResult } from '../../core/message/types.ts'
+import type { Engine, EngineFactory, ModuleOptions, Snapshot } from '../types.ts'
+import { loadAoLoader, type AoLoaderHandle, type AoLoaderResult, type InstantiateWasm } from './loadAoLoader.ts'
+
+type Live = { handle: AoLoaderHandle; memory: () => WebAssembly.Memory }
+
+/**
+ * An engine for emscripten modules (every `wasm32/64-unknown-emscripten*` format) on
+ * `@permaweb/ao-loader`, the CU's own evaluator, kept hot: one instance with
+ * `UNSAFE_MEMORY`, so no memory is copied between messages. Memory is copied only for
+ * snapshots; a snapshot restored into a fresh instance is handed to ao-loader with the
+ * next message, exactly as a CU hands it a checkpoint.
+ */
+export const createEmscriptenEngine: EngineFactory = async (wasm, options) => {
+  const realLog = console.log
+  let live: Live = await instantiate(wasm, options)
+  let pending: Uint8Array | null = null
+  let broken = false
+
+  return {
+    async handle(msg: AoMessage, env: AoEnv): Promise<EvalResult> {
+      if (broken) throw new Error('the instance trapped on an earlier message; restore a snapshot first')
+      const memory = pending
+      pending = null
+      try {
+        return toEvalResult(await live.handle(memory, msg, env))
+      } catch (error) {
+        broken = true
+        throw error
+      } finally {
+        // ao-loader mutes console.log during a call and leaves it muted when the call throws.
+        console.log = realLog
+      }
+    },
+    snapshot(): Snapshot {
+      return { format: options.format, memory: (pending ?? heap(live)).slice() }
+    },
+    async restore(snapshot: Snapshot | null): Promise<void> {
+      if (snapshot && !broken && heap(live).byteLength === snapshot.memory.byteLength) {
+        heap(live).set(snapshot.memory)
+        pending = null
+        return
+      }
+      live = await instantiate(wasm, options)
+      broken = false
+      pending = snapshot && snapshot.memory.byteLength > 0 ? snapshot.memory.slice() : null
+      if (pending && heap(live).byteLength === pending.byteLength) {
+        heap(live).set(pending)
+        pending = null
+      }
+    },
+    memory(): Uint8Array {
+      return pending ?? heap(live)
+    },
+    dispose(): void {
+      pending = null
+    },
+  } satisfies Engine
+}
+
+function heap(live: Live): Uint8Array {
+  return new Uint8Array(live.memory().buffer)
+}
+
+/** Creates an ao-loader instance of a compiled module and finds its linear memory. */
+async function instantiate(wasm: WebAssembly.Module, options: ModuleOptions): Promise<Live> {
+  const AoLoader = await loadAoLoader()
+  let memory: WebAssembly.Memory | undefined
+  const instantiateWasm: InstantiateWasm = (imports, receiveInstance) => {
+    void WebAssembly.instantiate(wasm, imports).then((instance) => {
+      memory = findMemory(instance.exports) ?? findImportedMemory(imports)
+      receiveInstance(instance, wasm)
+    })
+    return {}
+  }
+  const handle = await AoLoader(instantiateWasm, aoLoaderOptions(options, { UNSAFE_MEMORY: true }))
+  return {
+    handle,
+    memory: () => {
+      if (!memory) throw new Error('the module exports no linear memory')
+      return memory
+    },
+  }
+}
+
+/** The options ao-loader takes, from a module's options (a fresh object: ao-loader mutates it). */
+export function aoLoaderOptions(options: ModuleOptions, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    format: options.format,
+    inputEncoding: 'JSON-1',
+    outputEncoding: 'JSON-1',
+    memoryLimit: String(options.memoryLimit),
+    computeLimit: options.computeLimit,
+    extensions: options.extensions,
+    ...extra,
+  }
+}
+
+function findMemory(values: Record<string, unknown>): WebAssembly.Memory | undefined {
+  return Object.values(values).find((v): v is WebAssembly.Memory => v instanceof WebAssembly.Memory)
+}
+
+function findImportedMemory(imports: WebAssembly.Imports): WebAssembly.Memory | undefined {
+  for (const group of Object.values(imports)) {
+    const found = findMemory(group as Record<string, unknown>)
+    if (found) return found
+  }
+  return undefined
+}
+
+/** ao-loader's result without Memory, in the EvalResult shape. */
+function toEvalResult(result: AoLoaderResult): EvalResult {
+  const out: EvalResult = {
+    Output: result.Output,
+    Messages: (result.Messages ?? []) as EvalResult['Messages'],
+    Spawns: (result.Spawns ?? []) as EvalResult['Spawns'],
+    Assignments: (result.Assignments ?? []) as EvalResult['Assignments'],
+  }
+  if (result.Error !== undefined) out.Error = result.Error
+  if (result.GasUsed !== undefined) out.GasUsed = result.GasUsed
+  return out
+}

@@ -1,0 +1,26 @@
+import { toHex } from '../core/encoding/base64url.ts'
+
+/** The SHA-256 of a memory's first `length` bytes, and whether every byte past them is zero. */
+export type MemoryDigest = { length: number; sha256: string; zeroTail: boolean }
+
+/**
+ * Digests linear memory as a CU checkpoint does (SHA-256 of the raw bytes, hex), over the
+ * first `length` bytes (default: all). A heap's byte length depends on its growth history,
+ * so two memories are compared at the shorter length, with the rest required to be zeros.
+ */
+export async function memoryDigest(memory: Uint8Array, length = memory.byteLength): Promise<MemoryDigest> {
+  const head = memory.subarray(0, Math.min(length, memory.byteLength))
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', head.slice()))
+  return { length: head.byteLength, sha256: toHex(digest), zeroTail: isZero(memory.subarray(head.byteLength)) }
+}
+
+function isZero(bytes: Uint8Array): boolean {
+  const words = bytes.byteOffset % 4 === 0 ? new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength >> 2) : null
+  if (words) {
+    for (let i = 0; i < words.length; i++) if (words[i] !== 0) return false
+    for (let i = words.length * 4; i < bytes.byteLength; i++) if (bytes[i] !== 0) return false
+    return true
+  }
+  for (let i = 0; i < bytes.byteLength; i++) if (bytes[i] !== 0) return false
+  return true
+}

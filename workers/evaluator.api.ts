@@ -1,0 +1,84 @@
+import { transfer } from 'comlink'
+import type { AoEnv, AoMessage, EvalResult } from '../src/core/message/types.ts'
+import type { ModuleOptions } from '../src/core/module/types.ts'
+import { createEvaluator, type EvaluatorMode } from '../src/eval/createEvaluator.ts'
+import { memoryDigest, type MemoryDigest } from '../src/eval/memoryDigest.ts'
+import type { Evaluator, Snapshot } from '../src/eval/types.ts'
+
+/** An error as plain data (errors do not cross a worker boundary as classes). */
+export type ErrorInfo = { name: string; message: string; details?: string }
+
+/** The outcome of `load`. */
+export type LoadOutcome = { ok: true } | { ok: false; error: ErrorInfo }
+
+/** One evaluated message of a batch: its result and, when asked, the memory digest after it. */
+export type Step = { result: EvalResult; memory?: MemoryDigest }
+
+/**
+ * The evaluator API a worker exposes: plain async functions over plain data, one process per
+ * worker (ao-loader replaces the realm's clocks and randomness). Usable without a worker too.
+ */
+export type EvaluatorApi = ReturnType<typeof createEvaluatorApi>
+
+/** Creates the evaluator API (what `evaluator.worker.ts` exposes). */
+export function createEvaluatorApi() {
+  let evaluator: Evaluator | undefined
+
+  function current(): Evaluator {
+    if (!evaluator) throw new Error('no module loaded: call load() first')
+    return evaluator
+  }
+
+  return {
+    /** Compiles and instantiates a module. Failures come back as data. */
+    async load(wasm: Uint8Array, options: ModuleOptions, mode: EvaluatorMode = 'hot'): Promise<LoadOutcome> {
+      evaluator?.dispose()
+      evaluator = undefined
+      try {
+        evaluator = await createEvaluator(wasm, options, { mode })
+        return { ok: true }
+      } catch (error) {
+        return { ok: false, error: errorInfo(error) }
+      }
+    },
+    /** Evaluates messages in order; with `digests`, the memory digest after each one. */
+    async evaluate(messages: AoMessage[], env: AoEnv, digests = false): Promise<Step[]> {
+      const steps: Step[] = []
+      for (const msg of messages) {
+        const result = await current().evaluate(msg, env)
+        steps.push(digests ? { result, memory: await memoryDigest(current().memory()) } : { result })
+      }
+      return steps
+    },
+    /** Evaluates a read-only message on the current state. */
+    query(msg: AoMessage, env: AoEnv): Promise<EvalResult> {
+      return current().query(msg, env)
+    },
+    /** The current state, moved to the caller. */
+    snapshot(): Snapshot {
+      const snapshot = current().snapshot()
+      return transfer(snapshot, [snapshot.memory.buffer])
+    },
+    /** Replaces the state. */
+    restore(snapshot: Snapshot): Promise<void> {
+      return current().restore(snapshot)
+    },
+    /** The digest of the current memory (optionally over its first `length` bytes). */
+    digest(length?: number): Promise<MemoryDigest> {
+      return memoryDigest(current().memory(), length)
+    },
+    dispose(): void {
+      evaluator?.dispose()
+      evaluator = undefined
+    },
+  }
+}
+
+/** An error as plain data, keeping a Holoscope error's details. */
+export function errorInfo(error: unknown): ErrorInfo {
+  if (error instanceof Error) {
+    const details = (error as { details?: unknown }).details
+    return typeof details === 'string' ? { name: error.name, message: error.message, details } : { name: error.name, message: error.message }
+  }
+  return { name: 'Error', message: String(error) }
+}
