@@ -8,7 +8,12 @@ import type { MemoryDigest } from './memoryDigest.ts'
 import type { Snapshot } from './types.ts'
 
 /** A started worker running `evaluator.api.ts`: its endpoint and how to stop it. */
-export type WorkerHandle = { endpoint: Endpoint; terminate(): void }
+export type WorkerHandle = {
+  endpoint: Endpoint
+  terminate(): void
+  /** Calls `listener` when the worker fails or exits on its own. */
+  onCrash(listener: (error: Error) => void): void
+}
 
 /** Options of `createWorkerEvaluator`. */
 export type WorkerEvaluatorOptions = {
@@ -44,6 +49,13 @@ export async function createWorkerEvaluator(
   const worker = spawn()
   const api: Remote<EvaluatorApi> = wrap<EvaluatorApi>(worker.endpoint)
   let terminated = false
+  let crashed: Error | undefined
+  let onCrash: ((error: Error) => void) | undefined
+  worker.onCrash((error) => {
+    if (terminated) return
+    crashed = error
+    onCrash?.(error)
+  })
   const terminate = () => {
     if (terminated) return
     terminated = true
@@ -51,10 +63,12 @@ export async function createWorkerEvaluator(
     worker.terminate()
   }
 
-  async function guarded<T>(work: Promise<T>, timeoutMs: number, what: () => string): Promise<T> {
+  async function guarded<T>(work: () => Promise<T>, timeoutMs: number, what: () => string): Promise<T> {
+    if (crashed) throw new Error(`the evaluator worker failed: ${crashed.message}`)
     if (terminated) throw new Error('this evaluator was stopped; create a new one')
     let timer: ReturnType<typeof setTimeout> | undefined
     const timeout = new Promise<never>((_, reject) => {
+      onCrash = (error) => reject(new Error(`the evaluator worker failed: ${error.message}`))
       timer = setTimeout(() => {
         terminate()
         reject(
@@ -65,13 +79,14 @@ export async function createWorkerEvaluator(
       }, timeoutMs)
     })
     try {
-      return await Promise.race([work, timeout])
+      return await Promise.race([work(), timeout])
     } finally {
       clearTimeout(timer)
+      onCrash = undefined
     }
   }
 
-  const loaded: LoadOutcome = await guarded<LoadOutcome>(api.load(wasm, options, mode), Math.max(messageTimeoutMs, 60_000), () => 'loading the module')
+  const loaded: LoadOutcome = await guarded<LoadOutcome>(() => api.load(wasm, options, mode), Math.max(messageTimeoutMs, 60_000), () => 'loading the module')
   if (!loaded.ok) {
     terminate()
     throw new ModuleCompileError(loaded.error.message, loaded.error.details === undefined ? {} : { details: loaded.error.details })
@@ -82,15 +97,15 @@ export async function createWorkerEvaluator(
       const steps: Step[] = []
       // One message per round trip keeps the watchdog per message and names the message that hung.
       for (const msg of messages) {
-        const [step] = await guarded(api.evaluate([msg], env, digests), messageTimeoutMs, () => describe(msg))
+        const [step] = await guarded(() => api.evaluate([msg], env, digests), messageTimeoutMs, () => describe(msg))
         steps.push(step!)
       }
       return steps
     },
-    query: (msg, env) => guarded(api.query(msg, env), messageTimeoutMs, () => `the read-only ${describe(msg)}`),
-    snapshot: () => guarded(api.snapshot(), messageTimeoutMs, () => 'taking a snapshot'),
-    restore: (snapshot) => guarded(api.restore(snapshot), messageTimeoutMs, () => 'restoring a snapshot'),
-    digest: (length) => guarded(api.digest(length), messageTimeoutMs, () => 'hashing memory'),
+    query: (msg, env) => guarded(() => api.query(msg, env), messageTimeoutMs, () => `the read-only ${describe(msg)}`),
+    snapshot: () => guarded(() => api.snapshot(), messageTimeoutMs, () => 'taking a snapshot'),
+    restore: (snapshot) => guarded(() => api.restore(snapshot), messageTimeoutMs, () => 'restoring a snapshot'),
+    digest: (length) => guarded(() => api.digest(length), messageTimeoutMs, () => 'hashing memory'),
     terminate,
   }
 }

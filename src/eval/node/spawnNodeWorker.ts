@@ -2,14 +2,23 @@ import { Worker } from 'node:worker_threads'
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs'
 import type { WorkerHandle } from '../createWorkerEvaluator.ts'
 
+const entry = new URL('../../../workers/evaluator.node.ts', import.meta.url).href
+
 /**
  * Starts `workers/evaluator.node.ts` in a Node worker thread (its own realm: ao-loader
- * replaces the realm's clocks), with tsx to load TypeScript.
+ * replaces the realm's clocks). The worker registers tsx itself to load TypeScript: loader
+ * flags in a worker's execArgv are not honoured.
  */
 export function spawnNodeWorker(): WorkerHandle {
-  const worker = new Worker(new URL('../../../workers/evaluator.node.ts', import.meta.url), {
-    execArgv: ['--import', 'tsx'],
-  })
+  const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry)}) })`
+  const worker = new Worker(bootstrap, { eval: true })
   worker.unref()
-  return { endpoint: nodeEndpoint(worker), terminate: () => void worker.terminate() }
+  return {
+    endpoint: nodeEndpoint(worker),
+    terminate: () => void worker.terminate(),
+    onCrash: (listener) => {
+      worker.on('error', listener)
+      worker.on('exit', (code) => listener(new Error(`the evaluator worker exited (code ${code})`)))
+    },
+  }
 }

@@ -1,0 +1,166 @@
+import { instantiate, type ASUtil } from '@assemblyscript/loader'
+import { BaseError } from '../../core/errors/BaseError.ts'
+import type { AoEnv, AoMessage, EvalResult, OutboxItem } from '../../core/message/types.ts'
+import { MemoryLimitError } from '../errors.ts'
+import type { EngineFactory, Snapshot } from '../types.ts'
+import { AssemblyScriptTrapError } from './AssemblyScriptTrapError.ts'
+import { preparedModuleInfo } from './prepareAssemblyScriptModule.ts'
+
+const PAGE = 65536
+const MAX_PAGES = 65536
+const GLOBAL_EXPORT = /^__holoscope_global_(\d+)$/
+
+type TokenExports = ASUtil & { handle: (msg: number, env: number) => number }
+
+type Live = {
+  exports: TokenExports
+  memory: WebAssembly.Memory
+  globals: WebAssembly.Global[]
+}
+
+type HandleResult = { ok?: unknown; response?: Partial<EvalResult> & Record<string, unknown> }
+
+/**
+ * An engine for AssemblyScript modules (`wasm32-unknown-assemblyscript`), on
+ * `@assemblyscript/loader`, in Node or a browser worker alike.
+ *
+ * ABI (see `processes/as-token/README.md`): the module exports
+ * `handle(msg: string, env: string): string`, taking the message and env as JSON and returning
+ * `{"ok":true,"response":{Output,Messages,Spawns,Assignments,Error?}}`; it is built with
+ * `--exportRuntime`. A module that imports its memory gets one whose maximum is `Memory-Limit`;
+ * one that defines its memory is checked against the limit after every message.
+ *
+ * `wasm` must come from `prepareAssemblyScriptModule` (in this realm): snapshots read the
+ * mutable globals it exports, where AssemblyScript keeps its allocator and GC state.
+ * @throws BaseError when `wasm` was not prepared; MemoryLimitError when the module's initial
+ *   memory is over the limit
+ */
+export const createAssemblyScriptEngine: EngineFactory = async (wasm, options) => {
+  const info = preparedModuleInfo(wasm)
+  if (!info) {
+    throw new BaseError('This AssemblyScript module was not compiled with prepareAssemblyScriptModule.', {
+      details: 'The engine snapshots the mutable globals that prepareAssemblyScriptModule exports; compile the module bytes with it, in the realm that creates the engine.',
+    })
+  }
+  const limit = options.memoryLimit
+  const limitPages = Math.min(MAX_PAGES, Math.floor(limit / PAGE))
+  const limitError = (details?: string): MemoryLimitError =>
+    new MemoryLimitError(`memory limit of ${limit} bytes exceeded`, details === undefined ? {} : { details })
+
+  async function fresh(): Promise<Live> {
+    const imports: Record<string, Record<string, WebAssembly.ImportValue>> = {}
+    let imported: WebAssembly.Memory | undefined
+    const memoryImport = info?.memoryImport
+    if (memoryImport) {
+      if (memoryImport.min > limitPages) throw limitError(`the module declares ${memoryImport.min * PAGE} bytes of initial memory`)
+      imported = new WebAssembly.Memory({
+        initial: memoryImport.min,
+        maximum: Math.min(limitPages, memoryImport.max ?? limitPages),
+      })
+      imports[memoryImport.module] = { [memoryImport.name]: imported }
+    }
+    const { instance, exports } = await instantiate<{ handle: TokenExports['handle'] }>(wasm, imports)
+    const raw = instance.exports
+    const memory = imported ?? Object.values(raw).find((v): v is WebAssembly.Memory => v instanceof WebAssembly.Memory)
+    if (!memory) throw new BaseError('This AssemblyScript module has no linear memory.')
+    if (typeof raw.handle !== 'function') throw new BaseError('This AssemblyScript module does not export handle(msg, env).')
+    const globals = Object.keys(raw)
+      .map((name) => ({ name, index: GLOBAL_EXPORT.exec(name)?.[1] }))
+      .filter((g): g is { name: string; index: string } => g.index !== undefined)
+      .sort((a, b) => Number(a.index) - Number(b.index))
+      .map((g) => raw[g.name] as WebAssembly.Global)
+    return { exports: exports as TokenExports, memory, globals }
+  }
+
+  function trapError(error: unknown, memory: WebAssembly.Memory): Error {
+    if (error instanceof WebAssembly.RuntimeError && /unreachable/i.test(error.message) && memory.buffer.byteLength * 2 > limit) {
+      return limitError(`the module trapped (${error.message}) with ${memory.buffer.byteLength} bytes of memory: its allocator could not grow it`)
+    }
+    const why = error instanceof Error ? error.message : String(error)
+    return new AssemblyScriptTrapError(`the AssemblyScript module trapped: ${why}`, { cause: error })
+  }
+
+  let live: Live = await fresh()
+  let broken = false
+
+  return {
+    async handle(msg: AoMessage, env: AoEnv): Promise<EvalResult> {
+      if (broken) throw new BaseError('the instance trapped on an earlier message; restore a snapshot first')
+      const { exports, memory } = live
+      let text: string
+      try {
+        const msgPtr = exports.__pin(exports.__newString(JSON.stringify(msg)))
+        const envPtr = exports.__pin(exports.__newString(JSON.stringify(env)))
+        text = exports.__getString(exports.handle(msgPtr, envPtr))
+        exports.__unpin(msgPtr)
+        exports.__unpin(envPtr)
+      } catch (error) {
+        broken = true
+        throw trapError(error, memory)
+      }
+      if (memory.buffer.byteLength > limit) {
+        broken = true
+        throw limitError(`the module's memory grew to ${memory.buffer.byteLength} bytes`)
+      }
+      let parsed: HandleResult
+      try {
+        parsed = JSON.parse(text) as HandleResult
+      } catch (error) {
+        throw new BaseError('The AssemblyScript module returned a result that is not JSON.', { details: text.slice(0, 200), cause: error })
+      }
+      const response = parsed.response ?? {}
+      if (parsed.ok !== true) throw response
+      const out: EvalResult = {
+        Output: response.Output ?? '',
+        Messages: (response.Messages ?? []) as OutboxItem[],
+        Spawns: (response.Spawns ?? []) as OutboxItem[],
+        Assignments: (response.Assignments ?? []) as OutboxItem[],
+      }
+      if (response.Error !== undefined && response.Error !== null) out.Error = response.Error
+      return out
+    },
+
+    snapshot(): Snapshot {
+      return {
+        format: options.format,
+        memory: new Uint8Array(live.memory.buffer).slice(),
+        globals: live.globals.map((g) => g.value as number | bigint),
+      }
+    },
+
+    async restore(snapshot: Snapshot | null): Promise<void> {
+      const next = await fresh()
+      if (snapshot) {
+        const have = next.memory.buffer.byteLength
+        const want = snapshot.memory.byteLength
+        if (want % PAGE !== 0 || want < have) {
+          throw new BaseError(`This snapshot's memory (${want} bytes) does not fit this module (${have} bytes initially).`)
+        }
+        if (want > limit) throw limitError(`the snapshot holds ${want} bytes of memory`)
+        if (want > have) next.memory.grow((want - have) / PAGE)
+        new Uint8Array(next.memory.buffer).set(snapshot.memory)
+        if (snapshot.globals) {
+          if (snapshot.globals.length !== next.globals.length) {
+            throw new BaseError(`This snapshot has ${snapshot.globals.length} globals; the module has ${next.globals.length}.`)
+          }
+          snapshot.globals.forEach((value, i) => {
+            const global = next.globals[i]
+            if (global) global.value = value
+          })
+        }
+      }
+      live = next
+      broken = false
+    },
+
+    memory(): Uint8Array {
+      return new Uint8Array(live.memory.buffer)
+    },
+
+    dispose(): void {
+      broken = true
+    },
+  }
+}
+
+export { prepareAssemblyScriptModule } from './prepareAssemblyScriptModule.ts'

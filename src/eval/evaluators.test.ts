@@ -1,0 +1,162 @@
+import { afterAll, describe, expect, it } from 'vitest'
+import { loadFixture } from '../../processes/loadFixture.ts'
+import { generateTokenLog, type LocalLog } from '../../processes/tokenLog.ts'
+import type { AoEnv, AoMessage, EvalResult } from '../core/message/types.ts'
+import { moduleOptionsFromTags } from '../core/module/moduleOptionsFromTags.ts'
+import { compileModule, createEvaluator } from './createEvaluator.ts'
+import { createHotEvaluator } from './createHotEvaluator.ts'
+import { createWorkerEvaluator, type WorkerEvaluator } from './createWorkerEvaluator.ts'
+import { cuResult, thrownResult } from './cuResult.ts'
+import { createAssemblyScriptEngine } from './assemblyscript/createAssemblyScriptEngine.ts'
+import { createEmscriptenEngine } from './emscripten/createEmscriptenEngine.ts'
+import { memoryDigest } from './memoryDigest.ts'
+import { spawnNodeWorker } from './node/spawnNodeWorker.ts'
+import type { Engine, Evaluator } from './types.ts'
+
+const fixtures = ['lua-token', 'as-token']
+const started: WorkerEvaluator[] = []
+afterAll(() => started.forEach((e) => e.terminate()))
+
+type Setup = { log: LocalLog; env: AoEnv; wasm: Uint8Array }
+
+async function setup(name: string, count: number, extra: Partial<Parameters<typeof generateTokenLog>[0]> = {}): Promise<Setup> {
+  const fixture = await loadFixture(name)
+  const log = generateTokenLog({ moduleTags: fixture.tags, count, seed: 7, traps: true, ...extra })
+  return { log, env: { Process: log.process, Module: log.module }, wasm: fixture.wasm }
+}
+
+// Each worker evaluator runs in its own worker thread: ao-loader replaces a realm's clocks.
+async function inWorker({ log, wasm }: Setup, mode: 'hot' | 'cu', messageTimeoutMs = 60_000) {
+  const options = moduleOptionsFromTags(log.module.Tags, log.process.Tags)
+  const evaluator = await createWorkerEvaluator(spawnNodeWorker, wasm, options, { mode, messageTimeoutMs })
+  started.push(evaluator)
+  return evaluator
+}
+
+/** Compares two memories at the shorter length; the longer one must be zeros beyond it. */
+async function expectSameMemory(a: Pick<Evaluator, 'memory'> | WorkerEvaluator, b: Pick<Evaluator, 'memory'> | WorkerEvaluator, where: string) {
+  const digest = (e: typeof a, length?: number) => ('digest' in e ? e.digest(length) : memoryDigest(e.memory(), length))
+  const [da, db] = [await digest(a), await digest(b)]
+  if (da.length === db.length) return expect(da.sha256, where).toBe(db.sha256)
+  const length = Math.min(da.length, db.length)
+  const [ta, tb] = [await digest(a, length), await digest(b, length)]
+  expect(ta.zeroTail && tb.zeroTail, `${where}: memory beyond ${length} bytes is not zero`).toBe(true)
+  expect(ta.sha256, where).toBe(tb.sha256)
+}
+
+function readOnly(log: LocalLog, action: string, tags: AoMessage['Tags'] = []): AoMessage {
+  const last = log.messages[log.messages.length - 1]!
+  return {
+    Id: 'dry-run', Owner: log.process.Owner, Target: log.process.Id, From: log.process.Owner,
+    Tags: [{ name: 'Action', value: action }, ...tags], Timestamp: last.Timestamp, 'Block-Height': last['Block-Height'], Cron: false, 'Read-Only': true,
+  }
+}
+
+async function engineFor(name: string, { log, wasm }: Setup): Promise<Engine> {
+  const options = moduleOptionsFromTags(log.module.Tags, log.process.Tags)
+  const compiled = await compileModule(wasm, options)
+  return name === 'as-token' ? createAssemblyScriptEngine(compiled, options) : createEmscriptenEngine(compiled, options)
+}
+
+describe.each(fixtures)('%s', (name) => {
+  it('hot evaluator matches ao-loader called the CU way: results and memory after each of 300 messages', async () => {
+    const s = await setup(name, 300)
+    const hot = await inWorker(s, 'hot')
+    const cu = await inWorker(s, 'cu')
+    const errors: number[] = []
+    for (const msg of s.log.messages) {
+      const [h] = await hot.evaluate([msg], s.env)
+      const [c] = await cu.evaluate([msg], s.env)
+      expect(h!.result, `nonce ${msg.Nonce}`).toEqual(c!.result)
+      if (c!.result.Error !== undefined) errors.push(msg.Nonce!)
+      await expectSameMemory(hot, cu, `nonce ${msg.Nonce}`)
+    }
+    // The log exercises rollback: failing messages (Error results and traps) spread over the log.
+    expect(errors.length).toBeGreaterThanOrEqual(8)
+    expect(errors[errors.length - 1]! - errors[0]!).toBeGreaterThan(150)
+    const [h, c] = [await hot.query(readOnly(s.log, 'Balances'), s.env), await cu.query(readOnly(s.log, 'Balances'), s.env)]
+    expect(h).toEqual(c)
+    expect(JSON.stringify((await hot.query(readOnly(s.log, 'Info'), s.env)).Messages)).not.toContain('Poisoned')
+  })
+
+  it('the log catches an evaluator that keeps the memory of failing messages', async () => {
+    const s = await setup(name, 300, { traps: false })
+    const engine = await engineFor(name, s)
+    const reference = await createEvaluator(s.wasm, moduleOptionsFromTags(s.log.module.Tags, s.log.process.Tags), { mode: 'cu' })
+    let firstDifference: number | undefined
+    for (const msg of s.log.messages) {
+      const raw = await engine.handle(msg, s.env).then(cuResult, thrownResult)
+      const expected = await reference.evaluate(msg, s.env)
+      if (firstDifference === undefined && JSON.stringify(raw) !== JSON.stringify(expected)) firstDifference = msg.Nonce
+    }
+    expect(firstDifference).toBeDefined()
+  })
+
+  it('rolls back failing messages in the middle of a segment and right after a snapshot', async () => {
+    const s = await setup(name, 200)
+    const options = moduleOptionsFromTags(s.log.module.Tags, s.log.process.Tags)
+    for (const interval of [1, 7]) {
+      const hot = createHotEvaluator(await engineFor(name, s), options, { minInterval: interval, maxInterval: interval })
+      const cu = await createEvaluator(s.wasm, options, { mode: 'cu' })
+      for (const msg of s.log.messages) {
+        expect(await hot.evaluate(msg, s.env), `interval ${interval}, nonce ${msg.Nonce}`).toEqual(await cu.evaluate(msg, s.env))
+      }
+      await expectSameMemory(hot, cu, `interval ${interval}`)
+    }
+  })
+
+  it.each(['hot', 'cu'] as const)('snapshot → restore into a fresh worker → continue equals never stopping (%s)', async (mode) => {
+    const s = await setup(name, 240)
+    const half = 120
+    const straight = await inWorker(s, mode)
+    const expected = await straight.evaluate(s.log.messages, s.env)
+    const first = await inWorker(s, mode)
+    await first.evaluate(s.log.messages.slice(0, half), s.env)
+    const snapshot = await first.snapshot()
+    first.terminate()
+    const second = await inWorker(s, mode)
+    await second.restore(snapshot)
+    const rest = await second.evaluate(s.log.messages.slice(half), s.env)
+    expect(rest.map((step) => step.result)).toEqual(expected.slice(half).map((step) => step.result))
+    await expectSameMemory(straight, second, 'after the last message')
+  })
+
+  it('stops an endless message with a clear error naming it', async () => {
+    const s = await setup(name, 5, { failures: false, traps: false })
+    const evaluator = await inWorker(s, 'hot', 1500)
+    await evaluator.evaluate(s.log.messages, s.env)
+    const spin = { ...s.log.messages[1]!, Id: 'spin-message', Nonce: 6, Tags: [{ name: 'Action', value: 'Spin' }] }
+    await expect(evaluator.evaluate([spin], s.env)).rejects.toThrow(/message spin-message \(nonce 6\) did not finish within 1\.5 s/)
+    await expect(evaluator.digest()).rejects.toThrow(/stopped/)
+  })
+
+  it('honours Memory-Limit: a message that grows past it fails and is rolled back', async () => {
+    const probe = await setup(name, 1, { failures: false, traps: false })
+    const initial = (await engineFor(name, probe)).memory().byteLength
+    const limit = initial + 8 * 1024 * 1024
+    const s = await setup(name, 3, { failures: false, traps: false, processTags: [{ name: 'Memory-Limit', value: `${limit}b` }] })
+    const evaluator = await createEvaluator(s.wasm, moduleOptionsFromTags(s.log.module.Tags, s.log.process.Tags))
+    for (const msg of s.log.messages) expect((await evaluator.evaluate(msg, s.env)).Error).toBeUndefined()
+    const before = await memoryDigest(evaluator.memory())
+    const grow = { ...s.log.messages[1]!, Id: 'grow', Nonce: 4, Tags: [{ name: 'Action', value: 'Grow' }, { name: 'Bytes', value: String(16 * 1024 * 1024) }] }
+    const result = await evaluator.evaluate(grow, s.env)
+    expect(String(result.Error)).toMatch(/memory limit|out of memory|memory/i)
+    const after = await memoryDigest(evaluator.memory(), before.length)
+    expect(after.sha256).toBe(before.sha256)
+    const balance = await evaluator.evaluate({ ...grow, Id: 'after', Nonce: 5, Tags: [{ name: 'Action', value: 'Total-Supply' }] }, s.env)
+    expect(balance.Error).toBeUndefined()
+  })
+})
+
+describe('bad module bytes', () => {
+  it('fail with an error that names the format and what to check', async () => {
+    const fixture = await loadFixture('lua-token')
+    const options = moduleOptionsFromTags(fixture.tags)
+    const broken = fixture.wasm.slice(0, 1000)
+    await expect(createEvaluator(broken, options)).rejects.toThrow(/not a valid wasm32-unknown-emscripten2 WebAssembly module/)
+    const s: Setup = { log: generateTokenLog({ moduleTags: fixture.tags, count: 1 }), env: {} as AoEnv, wasm: new TextEncoder().encode('<html>not found</html>') }
+    await expect(inWorker(s, 'hot')).rejects.toThrow(/not a valid/)
+  })
+})
+
+export type { EvalResult }
