@@ -2,7 +2,15 @@ import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 import globals from 'globals'
 
-const boundary = (message, patterns) => ({ patterns: patterns.map((group) => ({ group, message })) })
+// The import boundaries of style.md, each with its reason. Flat config replaces (not merges)
+// a rule's options per file, so each block lists every boundary that applies to its files.
+const devnet = [['**/devnet/**', '**/devnet'], 'The app never imports devnet code: it only knows URLs (DEVELOPERS.md, "Real parts").']
+const ui = [['**/ui/**', '**/ui'], 'Nothing imports the UI: dependencies point ui → services → net/store/workers → core.']
+const pure = [
+  ['**/net/**', '**/store/**', '**/eval/**', '**/replay/**', '**/cli/**', '**/workers/**', 'react', 'react-dom', 'idb', 'comlink', 'node:*', '@permaweb/*'],
+  'src/core is pure: no IO, evaluators, workers, storage, React or DOM. Take what you need as a parameter (style.md, "A pure core").',
+]
+const restrict = (...boundaries) => ['error', { patterns: boundaries.map(([group, message]) => ({ group, message })) }]
 
 export default tseslint.config(
   { ignores: ['dist', 'node_modules', 'processes/build', 'processes/*/assembly', '.devnet', '.cache'] },
@@ -14,35 +22,7 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
-  {
-    files: ['src/**/*.ts', 'src/**/*.tsx', 'workers/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        boundary('The app never imports devnet code: it only knows URLs (DEVELOPERS.md, "Real parts").', [['**/devnet/**']]),
-        boundary('Nothing imports the UI: dependencies point ui → services → net/store/workers → core.', [['**/ui/**']]),
-      ],
-    },
-  },
-  {
-    files: ['src/ui/**/*.ts', 'src/ui/**/*.tsx'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        boundary('The app never imports devnet code: it only knows URLs (DEVELOPERS.md, "Real parts").', [['**/devnet/**']]),
-      ],
-    },
-  },
-  {
-    files: ['src/core/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        boundary(
-          'src/core is pure: no IO, workers, storage, React or DOM. Take what you need as a parameter (style.md, "A pure core").',
-          [['**/net/**', '**/store/**', '**/eval/**', '**/ui/**', '**/replay/**', '**/cli/**', '**/workers/**', 'react', 'react-dom', 'idb', 'comlink', 'node:*', '@permaweb/*', '**/devnet/**']],
-        ),
-      ],
-    },
-  },
+  { files: ['src/**/*.{ts,tsx}', 'workers/**/*.ts'], rules: { 'no-restricted-imports': restrict(devnet, ui) } },
+  { files: ['src/ui/**/*.{ts,tsx}'], rules: { 'no-restricted-imports': restrict(devnet) } },
+  { files: ['src/core/**/*.ts'], rules: { 'no-restricted-imports': restrict(devnet, ui, pure) } },
 )

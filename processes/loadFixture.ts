@@ -16,6 +16,6 @@ export async function loadFixture(name: string): Promise<Fixture> {
     const wasm = new Uint8Array(await readFile(new URL(`${name}.wasm`, dir)))
     return { name, wasm, ...meta }
   } catch (error) {
-    throw new Error(`fixture ${name} is not built (${(error as Error).message}); run \`npm run fixtures\``)
+    throw new Error(`fixture ${name} is not built (${(error as Error).message}); run \`npm run fixtures\``, { cause: error })
   }
 }
