@@ -1,10 +1,10 @@
 import { sha256 } from '@noble/hashes/sha2.js'
 import { toBase64Url } from '../src/core/encoding/base64url.ts'
 import { buildAoMessage } from '../src/core/message/toAoMessage.ts'
-import type { AoEnv, AoMessage, Tag } from '../src/core/message/types.ts'
+import type { LocalLog } from '../src/core/message/parseLocalLog.ts'
+import type { AoMessage, Tag } from '../src/core/message/types.ts'
 
-/** A local log as the CLI's `replay` reads it: the env parts and the messages in order. */
-export type LocalLog = { process: AoEnv['Process']; module: AoEnv['Module']; messages: AoMessage[] }
+export type { LocalLog }
 
 /** Options of `generateTokenLog`. */
 export type TokenLogOptions = {

@@ -1,4 +1,4 @@
-import { BaseError } from '../core/errors/BaseError.ts'
+import { describeError } from '../core/errors/describeError.ts'
 import { replayCommand, replayUsage } from './replayCommand.ts'
 
 const usage = `holoscope — verify AO processes by replaying them
@@ -19,14 +19,8 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`holoscope: unknown command ${JSON.stringify(command)}\n\n${usage}`)
     return 2
   } catch (error) {
-    process.stderr.write(`holoscope: ${describeError(error)}\n`)
+    const { message, details } = describeError(error)
+    process.stderr.write(`holoscope: ${message}\n${details ? `  ${details.replace(/\n/g, '\n  ')}\n` : ''}`)
     return 2
   }
-}
-
-/** An error for a person: the message, the details where there are some; never a stack. */
-export function describeError(error: unknown): string {
-  if (error instanceof BaseError) return error.details ? `${error.message}\n  ${error.details.replace(/\n/g, '\n  ')}` : error.message
-  if (error instanceof Error) return error.message
-  return String(error)
 }

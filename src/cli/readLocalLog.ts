@@ -1,9 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { BaseError } from '../core/errors/BaseError.ts'
-import type { AoEnv, AoMessage, Tag } from '../core/message/types.ts'
-
-/** A local log file: `{ process, module, messages }`, messages as the evaluator receives them. */
-export type LocalLog = { process: AoEnv['Process']; module: AoEnv['Module']; messages: AoMessage[] }
+import { parseLocalLog, type LocalLog } from '../core/message/parseLocalLog.ts'
 
 /** A local file the CLI was given cannot be used. */
 export class InputFileError extends BaseError {
@@ -13,7 +10,7 @@ export class InputFileError extends BaseError {
 /**
  * Reads and checks a local log file.
  *
- * @throws InputFileError naming the file and the first thing wrong in it
+ * @throws InputFileError when it cannot be read; LocalLogError when it is not a log
  */
 export async function readLocalLog(path: string): Promise<LocalLog> {
   let text: string
@@ -22,43 +19,5 @@ export async function readLocalLog(path: string): Promise<LocalLog> {
   } catch (error) {
     throw new InputFileError(`Cannot read the log file ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`)
   }
-  let json: unknown
-  try {
-    json = JSON.parse(text)
-  } catch (error) {
-    throw new InputFileError(`The log file ${path} is not JSON (${(error as Error).message})`)
-  }
-  const problem = checkLog(json)
-  if (problem) {
-    throw new InputFileError(`The log file ${path} is not a Holoscope log: ${problem}`, {
-      details: 'Expected { "process": { "Id", "Owner", "Tags" }, "module": { "Id", "Owner", "Tags" }, "messages": [ ... ] }.',
-    })
-  }
-  return json as LocalLog
-}
-
-function checkLog(json: unknown): string | undefined {
-  if (!isObject(json)) return 'the top level is not an object'
-  for (const key of ['process', 'module'] as const) {
-    const part = json[key]
-    if (!isObject(part)) return `"${key}" is missing`
-    if (typeof part.Id !== 'string' || typeof part.Owner !== 'string') return `"${key}" needs string Id and Owner`
-    if (!isTags(part.Tags)) return `"${key}.Tags" is not a list of { name, value }`
-  }
-  if (!Array.isArray(json.messages)) return '"messages" is not a list'
-  for (const [i, msg] of json.messages.entries()) {
-    if (!isObject(msg)) return `messages[${i}] is not an object`
-    if (!isTags(msg.Tags)) return `messages[${i}].Tags is not a list of { name, value }`
-    if (typeof msg.Owner !== 'string' || typeof msg.From !== 'string') return `messages[${i}] needs string Owner and From`
-    if (typeof msg.Timestamp !== 'number' || typeof msg['Block-Height'] !== 'number') return `messages[${i}] needs numeric Timestamp and Block-Height`
-  }
-  return undefined
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
-function isTags(value: unknown): value is Tag[] {
-  return Array.isArray(value) && value.every((t) => isObject(t) && typeof t.name === 'string' && typeof t.value === 'string')
+  return parseLocalLog(text, path)
 }

@@ -1,10 +1,8 @@
 import { readFile } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
-import { moduleOptionsFromTags } from '../core/module/moduleOptionsFromTags.ts'
 import { moduleFormats } from '../core/module/types.ts'
-import type { EvaluatorMode } from '../eval/createEvaluator.ts'
-import { createWorkerEvaluator } from '../eval/createWorkerEvaluator.ts'
 import { spawnNodeWorker } from '../eval/node/spawnNodeWorker.ts'
+import { replayLocalLog } from '../replay/replayLocalLog.ts'
 import { InputFileError, readLocalLog } from './readLocalLog.ts'
 import { progressBar } from './progressBar.ts'
 import { summarizeResult } from './summarizeResult.ts'
@@ -23,7 +21,7 @@ final memory SHA-256.
                     as a CU calls ao-loader
   --digests         print the memory SHA-256 after every message
   --timeout SEC     stop a message that runs longer (default 60)
-  --json            print JSON: { results: [{ nonce, id, result, memory? }], memory }`
+  --json            print JSON: { mode, results: [{ nonce, id, result, memory? }], memory }`
 
 /** Runs `holoscope replay`; resolves to the exit code. */
 export async function replayCommand(argv: string[], out: NodeJS.WriteStream, err: NodeJS.WriteStream): Promise<number> {
@@ -45,7 +43,8 @@ export async function replayCommand(argv: string[], out: NodeJS.WriteStream, err
     return 0
   }
   if (!values.module || !values.log) throw new InputFileError('replay needs --module FILE.wasm and --log LOG.json', { details: replayUsage })
-  if (values.mode !== 'hot' && values.mode !== 'cu') throw new InputFileError(`--mode must be hot or cu, not ${JSON.stringify(values.mode)}`)
+  const mode = values.mode
+  if (mode !== 'hot' && mode !== 'cu') throw new InputFileError(`--mode must be hot or cu, not ${JSON.stringify(values.mode)}`)
   const timeoutSeconds = Number(values.timeout)
   if (!(timeoutSeconds > 0)) throw new InputFileError(`--timeout must be a positive number of seconds, not ${JSON.stringify(values.timeout)}`)
 
@@ -56,31 +55,24 @@ export async function replayCommand(argv: string[], out: NodeJS.WriteStream, err
   } catch (error) {
     throw new InputFileError(`Cannot read the module file ${values.module}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`)
   }
-  const moduleTags = values.format
-    ? [...log.module.Tags.filter((t) => t.name !== 'Module-Format'), { name: 'Module-Format', value: values.format }]
-    : log.module.Tags
-  const options = moduleOptionsFromTags(moduleTags, log.process.Tags)
-  const env = { Process: log.process, Module: { ...log.module, Tags: moduleTags } }
-
-  const evaluator = await createWorkerEvaluator(spawnNodeWorker, wasm, options, {
-    mode: values.mode as EvaluatorMode,
+  const progress = progressBar(err, log.messages.length, 'replay')
+  const results: unknown[] = []
+  const { memory } = await replayLocalLog({
+    wasm,
+    log,
+    spawn: spawnNodeWorker,
+    format: values.format,
+    mode,
     messageTimeoutMs: timeoutSeconds * 1000,
-  })
-  try {
-    const progress = progressBar(err, log.messages.length, 'replay')
-    const results = []
-    for (const [i, msg] of log.messages.entries()) {
-      const [step] = await evaluator.evaluate([msg], env, values.digests)
-      progress.update(i + 1)
+    digests: values.digests,
+    onStep(msg, step, { done }) {
+      progress.update(done)
       if (values.json) results.push({ nonce: msg.Nonce ?? null, id: msg.Id ?? null, ...step })
-      else out.write(`${summarizeResult(msg, step!.result)}${step!.memory ? `  mem ${step!.memory.sha256.slice(0, 16)}` : ''}\n`)
-    }
-    progress.done()
-    const memory = await evaluator.digest()
-    if (values.json) out.write(`${JSON.stringify({ format: options.format, mode: values.mode, results, memory: { length: memory.length, sha256: memory.sha256 } })}\n`)
-    else out.write(`memory: ${memory.length} bytes, SHA-256 ${memory.sha256}\n`)
-    return 0
-  } finally {
-    evaluator.terminate()
-  }
+      else out.write(`${summarizeResult(msg, step.result)}${step.memory ? `  mem ${step.memory.sha256.slice(0, 16)}` : ''}\n`)
+    },
+  })
+  progress.done()
+  if (values.json) out.write(`${JSON.stringify({ mode, results, memory: { length: memory.length, sha256: memory.sha256 } })}\n`)
+  else out.write(`memory: ${memory.length} bytes, SHA-256 ${memory.sha256}\n`)
+  return 0
 }

@@ -50,15 +50,16 @@ export async function createWorkerEvaluator(
   const api: Remote<EvaluatorApi> = wrap<EvaluatorApi>(worker.endpoint)
   let terminated = false
   let crashed: Error | undefined
-  let onCrash: ((error: Error) => void) | undefined
+  let interrupt: ((error: Error) => void) | undefined
   worker.onCrash((error) => {
     if (terminated) return
     crashed = error
-    onCrash?.(error)
+    interrupt?.(new Error(`the evaluator worker failed: ${error.message}`))
   })
   const terminate = () => {
     if (terminated) return
     terminated = true
+    interrupt?.(new Error('the evaluator was stopped'))
     api[releaseProxy]()
     worker.terminate()
   }
@@ -68,21 +69,21 @@ export async function createWorkerEvaluator(
     if (terminated) throw new Error('this evaluator was stopped; create a new one')
     let timer: ReturnType<typeof setTimeout> | undefined
     const timeout = new Promise<never>((_, reject) => {
-      onCrash = (error) => reject(new Error(`the evaluator worker failed: ${error.message}`))
+      interrupt = reject
       timer = setTimeout(() => {
-        terminate()
         reject(
           new EvaluationTimeoutError(`${what()} did not finish within ${(timeoutMs / 1000).toFixed(1)} s, so its worker was stopped`, {
             details: 'The module may loop forever on this message. Its state before the message is kept in the last snapshot; raise the timeout if the message is just slow.',
           }),
         )
+        terminate()
       }, timeoutMs)
     })
     try {
       return await Promise.race([work(), timeout])
     } finally {
       clearTimeout(timer)
-      onCrash = undefined
+      interrupt = undefined
     }
   }
 

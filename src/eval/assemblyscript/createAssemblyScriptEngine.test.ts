@@ -165,6 +165,22 @@ describe('createAssemblyScriptEngine', () => {
     expect(roomy.memory().byteLength).toBeGreaterThan(limit)
   })
 
+  test('Memory-Limit: one allocation larger than the room left rejects with the limit named; Trap does not', async () => {
+    const limit = 8 * 1024 * 1024
+    const engine = await createAssemblyScriptEngine(wasm, asTokenOptions(limit))
+    await engine.handle(spawnMessage(), env)
+    const before = engine.memory().byteLength
+    const rejection = engine.handle(tokenMessage(1, OWNER, { Action: 'Grow', Bytes: String(16 * 1024 * 1024) }), env)
+    await expect(rejection).rejects.toBeInstanceOf(MemoryLimitError)
+    await expect(rejection).rejects.toThrow(`memory limit of ${limit} bytes exceeded`)
+    expect(engine.memory().byteLength).toBe(before)
+
+    await engine.restore(null)
+    await engine.handle(spawnMessage(), env)
+    await engine.handle(tokenMessage(1, OWNER, { Action: 'Grow', Bytes: String(5 * 1024 * 1024) }), env)
+    await expect(engine.handle(tokenMessage(2, OWNER, { Action: 'Trap' }), env)).rejects.toBeInstanceOf(AssemblyScriptTrapError)
+  })
+
   test('a snapshot larger than the Memory-Limit is refused', async () => {
     const engine = await createAssemblyScriptEngine(wasm, asTokenOptions())
     await engine.handle(spawnMessage(), env)

@@ -73,8 +73,14 @@ export const createAssemblyScriptEngine: EngineFactory = async (wasm, options) =
   }
 
   function trapError(error: unknown, memory: WebAssembly.Memory): Error {
-    if (error instanceof WebAssembly.RuntimeError && /unreachable/i.test(error.message) && memory.buffer.byteLength * 2 > limit) {
-      return limitError(`the module trapped (${error.message}) with ${memory.buffer.byteLength} bytes of memory: its allocator could not grow it`)
+    const bytes = memory.buffer.byteLength
+    if (error instanceof WebAssembly.RuntimeError && /unreachable/i.test(error.message)) {
+      const offset = /wasm-function\[\d+\]:0x([0-9a-f]+)/i.exec(error.stack ?? '')?.[1]
+      // Without a trap offset in the stack (Safari), guess: the allocator doubles memory first.
+      const outOfMemory = offset === undefined ? bytes * 2 > limit : info?.growFailureTraps.has(parseInt(offset, 16)) === true
+      if (outOfMemory) {
+        return limitError(`the module's allocator could not grow its memory beyond ${bytes} bytes (${error.message})`)
+      }
     }
     const why = error instanceof Error ? error.message : String(error)
     return new AssemblyScriptTrapError(`the AssemblyScript module trapped: ${why}`, { cause: error })

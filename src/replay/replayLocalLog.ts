@@ -1,0 +1,61 @@
+import type { LocalLog } from '../core/message/parseLocalLog.ts'
+import type { AoMessage } from '../core/message/types.ts'
+import { moduleOptionsFromTags } from '../core/module/moduleOptionsFromTags.ts'
+import type { EvaluatorMode } from '../eval/createEvaluator.ts'
+import { createWorkerEvaluator, type WorkerHandle } from '../eval/createWorkerEvaluator.ts'
+import type { MemoryDigest } from '../eval/memoryDigest.ts'
+import type { Step } from '../../workers/evaluator.api.ts'
+
+/** Progress of a replay: messages done out of the total, and the rate so far. */
+export type ReplayProgress = { done: number; total: number; perSecond: number }
+
+/** Options of `replayLocalLog`. */
+export type ReplayLocalLogOptions = {
+  wasm: Uint8Array
+  log: LocalLog
+  spawn: () => WorkerHandle
+  /** Overrides the log's Module-Format tag. */
+  format?: string | undefined
+  mode?: EvaluatorMode
+  messageTimeoutMs?: number
+  /** Also digest the memory after every message. */
+  digests?: boolean
+  onStep?: (msg: AoMessage, step: Step, progress: ReplayProgress) => void
+  signal?: AbortSignal
+}
+
+/**
+ * Replays a local log over a module in a worker, message by message, reporting each result.
+ * Aborting terminates the worker.
+ *
+ * @returns the steps and the final memory digest
+ * @throws ModuleOptionsError, ModuleCompileError, EvaluationTimeoutError, or the abort reason
+ */
+export async function replayLocalLog(options: ReplayLocalLogOptions): Promise<{ steps: Step[]; memory: MemoryDigest }> {
+  const { wasm, log, spawn, format, mode = 'hot', messageTimeoutMs = 60_000, digests = false, onStep, signal } = options
+  const moduleTags = format ? [...log.module.Tags.filter((t) => t.name !== 'Module-Format'), { name: 'Module-Format', value: format }] : log.module.Tags
+  const moduleOptions = moduleOptionsFromTags(moduleTags, log.process.Tags)
+  const env = { Process: log.process, Module: { ...log.module, Tags: moduleTags } }
+  signal?.throwIfAborted()
+  const evaluator = await createWorkerEvaluator(spawn, wasm, moduleOptions, { mode, messageTimeoutMs })
+  const stop = () => evaluator.terminate()
+  signal?.addEventListener('abort', stop)
+  try {
+    const started = performance.now()
+    const steps: Step[] = []
+    for (const msg of log.messages) {
+      signal?.throwIfAborted()
+      const [step] = await evaluator.evaluate([msg], env, digests)
+      steps.push(step!)
+      const seconds = (performance.now() - started) / 1000
+      onStep?.(msg, step!, { done: steps.length, total: log.messages.length, perSecond: steps.length / Math.max(seconds, 1e-3) })
+    }
+    return { steps, memory: await evaluator.digest() }
+  } catch (error) {
+    signal?.throwIfAborted()
+    throw error
+  } finally {
+    signal?.removeEventListener('abort', stop)
+    evaluator.terminate()
+  }
+}
