@@ -22,6 +22,8 @@ export function createHotEvaluator(engine: Engine, options: ModuleOptions, tunin
   const minInterval = tuning.minInterval ?? 16
   const maxInterval = tuning.maxInterval ?? 4096
   let base: Snapshot | null = null
+  // Whether `base` is this evaluator's own copy, whose buffer it may overwrite.
+  let ownBase = false
   let journal: Array<[AoMessage, AoEnv]> = []
   let interval = maxInterval
   let evaluated = 0
@@ -59,7 +61,8 @@ export function createHotEvaluator(engine: Engine, options: ModuleOptions, tunin
 
   function takeBase(): void {
     const started = performance.now()
-    base = engine.snapshot()
+    base = engine.snapshot(ownBase && base ? base : undefined)
+    ownBase = true
     journal = []
     snapshotMs = 0.8 * snapshotMs + 0.2 * (performance.now() - started)
   }
@@ -91,15 +94,17 @@ export function createHotEvaluator(engine: Engine, options: ModuleOptions, tunin
       return result
     },
     async query(msg, env) {
-      const saved = engine.snapshot()
+      // The rollback snapshot doubles as the copy a query is undone from: no third copy.
+      takeBase()
       const result = await run(msg, env)
-      await engine.restore(saved)
+      await engine.restore(base)
       return result
     },
     snapshot: () => engine.snapshot(),
     async restore(snapshot) {
       await engine.restore(snapshot)
       base = snapshot
+      ownBase = false
       journal = []
     },
     memory: () => engine.memory(),

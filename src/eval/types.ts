@@ -49,8 +49,11 @@ export interface Engine {
    * may then be unusable until `restore` is called.
    */
   handle(msg: AoMessage, env: AoEnv): Promise<EvalResult>
-  /** A copy of the instance's whole state. */
-  snapshot(): Snapshot
+  /**
+   * A copy of the instance's whole state. With `reuse`, copies into its buffer when the size
+   * matches (allocating a large buffer afresh costs far more than copying into one).
+   */
+  snapshot(reuse?: Snapshot): Snapshot
   /** Replaces the state with `snapshot`, or with a fresh instance's initial state when null. */
   restore(snapshot: Snapshot | null): Promise<void>
   /** The live linear memory (not copied). */

@@ -126,16 +126,21 @@ export const createAssemblyScriptEngine: EngineFactory = async (wasm, options) =
       return out
     },
 
-    snapshot(): Snapshot {
-      return {
-        format: options.format,
-        memory: new Uint8Array(live.memory.buffer).slice(),
-        globals: live.globals.map((g) => g.value as number | bigint),
+    snapshot(reuse?: Snapshot): Snapshot {
+      const memory = new Uint8Array(live.memory.buffer)
+      const globals = live.globals.map((g) => g.value as number | bigint)
+      if (reuse && reuse.memory.byteLength === memory.byteLength) {
+        reuse.memory.set(memory)
+        return { format: options.format, memory: reuse.memory, globals }
       }
+      return { format: options.format, memory: memory.slice(), globals }
     },
 
     async restore(snapshot: Snapshot | null): Promise<void> {
-      const next = await fresh()
+      // In place when the instance is healthy and the sizes match: a fresh instance means
+      // allocating its whole memory again, which costs far more than copying into it.
+      const inPlace = snapshot !== null && !broken && live.memory.buffer.byteLength === snapshot.memory.byteLength
+      const next = inPlace ? live : await fresh()
       if (snapshot) {
         const have = next.memory.buffer.byteLength
         const want = snapshot.memory.byteLength

@@ -32,8 +32,13 @@ export const createEmscriptenEngine: EngineFactory = async (wasm, options) => {
         console.log = realLog
       }
     },
-    snapshot(): Snapshot {
-      return { format: options.format, memory: (pending ?? heap(live)).slice() }
+    snapshot(reuse?: Snapshot): Snapshot {
+      const memory = pending ?? heap(live)
+      if (reuse && reuse.memory.byteLength === memory.byteLength) {
+        reuse.memory.set(memory)
+        return { format: options.format, memory: reuse.memory }
+      }
+      return { format: options.format, memory: memory.slice() }
     },
     async restore(snapshot: Snapshot | null): Promise<void> {
       if (snapshot && !broken && heap(live).byteLength === snapshot.memory.byteLength) {
