@@ -6,11 +6,12 @@ const entry = new URL('../../../workers/evaluator.node.ts', import.meta.url).hre
 
 /**
  * Starts `workers/evaluator.node.ts` in a Node worker thread (its own realm: ao-loader
- * replaces the realm's clocks). The worker registers tsx itself to load TypeScript: loader
- * flags in a worker's execArgv are not honoured.
+ * replaces the realm's clocks). The worker registers tsx itself to load TypeScript, and turns on
+ * memory64 for wasm64 modules: neither can be passed in a worker's execArgv.
  */
 export function spawnNodeWorker(): WorkerHandle {
-  const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry)}) })`
+  // memory64 (wasm64 formats) is behind a flag in Node 20; it must be set before any compile.
+  const bootstrap = `require('node:v8').setFlagsFromString('--experimental-wasm-memory64'); import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry)}) })`
   const worker = new Worker(bootstrap, { eval: true })
   worker.unref()
   return {

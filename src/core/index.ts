@@ -1,0 +1,13 @@
+// The public entry of Holoscope's pure core (the only barrel; its exports are snapshotted).
+export { BaseError } from './errors/BaseError.ts'
+export { describeError } from './errors/describeError.ts'
+export { fromBase64Url, toBase64Url, toHex } from './encoding/base64url.ts'
+export { addressFrom } from './message/addressFrom.ts'
+export { parseLocalLog, LocalLogError, type LocalLog } from './message/parseLocalLog.ts'
+export { processMessage } from './message/processMessage.ts'
+export { tagValue } from './message/tagValue.ts'
+export { toAoEnv, type ModuleMeta } from './message/toAoEnv.ts'
+export { buildAoMessage, fromOf, toAoMessage, type AoMessageFields, type AssignedMessage } from './message/toAoMessage.ts'
+export type { AoEnv, AoMessage, EvalResult, OutboxItem, Owner, SuAssignment, SuMessage, SuNode, SuProcess, Tag } from './message/types.ts'
+export { maxComputeLimit, maxMemoryLimit, moduleOptionsFromTags, ModuleOptionsError, parseBytes } from './module/moduleOptionsFromTags.ts'
+export { moduleFormats, type ModuleFormat, type ModuleOptions } from './module/types.ts'
