@@ -31,9 +31,20 @@ let loader: Promise<AoLoader> | undefined
  * glues) with deterministic versions. Run one process per realm (a worker).
  */
 export function loadAoLoader(): Promise<AoLoader> {
-  loader ??= import('@permaweb/ao-loader').then((mod) => {
+  loader ??= (isNode() ? importForNode() : import('./aoLoaderForBrowser.ts').then((m) => m.aoLoaderForBrowser())).then((mod) => {
     const fn = (mod as { default?: unknown }).default ?? mod
     return fn as AoLoader
   })
   return loader
+}
+
+function isNode(): boolean {
+  const versions = (globalThis as { process?: { versions?: { node?: unknown } } }).process?.versions
+  return typeof versions?.node === 'string'
+}
+
+// Hidden from the bundler: browser builds load ao-loader through aoLoaderForBrowser only.
+function importForNode(): Promise<unknown> {
+  const name = '@permaweb/ao-loader'
+  return import(/* @vite-ignore */ name)
 }
