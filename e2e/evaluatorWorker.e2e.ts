@@ -46,7 +46,7 @@ async function inNode(name: string, log: LocalLog): Promise<Step[]> {
   }
 }
 
-describe.each(['lua-token', 'as-token'])('%s in a Web Worker in Chromium', (name) => {
+describe.each(['lua-token', 'lua-token4', 'as-token'])('%s in a Web Worker in Chromium', (name) => {
   it('gives the same results and memory SHA-256 after every message as in Node', async () => {
     const fixture = await loadFixture(name)
     const log = generateTokenLog({ moduleTags: fixture.tags, count: 150, seed: 3, traps: true })

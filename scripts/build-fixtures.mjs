@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Builds every fixture process in processes/<name>/ (each has a build.mjs) into
 // processes/build/, skipping a fixture whose sources have not changed since its last build.
+// A fixture that also builds from another folder names it in its inputs.txt (one per line).
 import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
@@ -24,10 +25,15 @@ function listFiles(dir) {
   return out.sort()
 }
 
+/** A hash of a fixture's sources: its folder, plus the folders its `inputs.txt` names. */
 function inputsHash(dir) {
   const hash = createHash('sha256')
-  for (const file of listFiles(dir)) {
-    hash.update(relative(dir, file)).update('\0').update(readFileSync(file)).update('\0')
+  const extra = join(dir, 'inputs.txt')
+  const dirs = [dir, ...(existsSync(extra) ? readFileSync(extra, 'utf8').split('\n').map((l) => l.trim()).filter(Boolean).map((l) => join(dir, l)) : [])]
+  for (const base of dirs) {
+    for (const file of listFiles(base)) {
+      hash.update(relative(processesDir, file)).update('\0').update(readFileSync(file)).update('\0')
+    }
   }
   return hash.digest('hex')
 }

@@ -1,11 +1,7 @@
 #!/usr/bin/env node
 // Builds processes/build/lua-token.{wasm,json}: Lua 5.3 (Debian's sources) + c/glue.c + lua/*.lua,
 // compiled with Debian's emcc for ao-loader's `wasm32-unknown-emscripten2` glue (see buildLua.mjs).
-// When processes/lua-token4/ exists, its emscripten4 build is redone too (it reuses these sources,
-// and the fixture runner only watches its own directory).
-import { existsSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
-import { spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { buildLuaToken } from './buildLua.mjs'
 
@@ -20,12 +16,3 @@ await buildLuaToken({
   linkFlags: [],
 })
 
-const twin = join(here, '..', 'lua-token4', 'build.mjs')
-if (existsSync(twin)) {
-  const run = spawnSync(process.execPath, [twin], { stdio: 'inherit' })
-  if (run.status !== 0) {
-    // leave no stale output, so that the fixture runner rebuilds (and reports) lua-token4 next time
-    for (const ext of ['wasm', 'json']) rmSync(join(here, '..', 'build', `lua-token4.${ext}`), { force: true })
-    console.error('lua-token: the lua-token4 (emscripten4) build failed; lua-token itself is fine')
-  }
-}

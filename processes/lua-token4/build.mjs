@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Builds processes/build/lua-token4.{wasm,json}: the lua-token fixture (sources in ../lua-token)
 // for ao-loader's async `wasm32-unknown-emscripten4` glue, with ASYNCIFY and the shims in c/.
-// ../lua-token/build.mjs reruns this build whenever the shared sources change.
+// inputs.txt names ../lua-token, so the fixture runner rebuilds this when those sources change.
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { buildLuaToken } from '../lua-token/buildLua.mjs'

@@ -13,7 +13,7 @@ import { memoryDigest } from './memoryDigest.ts'
 import { spawnNodeWorker } from './node/spawnNodeWorker.ts'
 import type { Engine, Evaluator } from './types.ts'
 
-const fixtures = ['lua-token', 'as-token']
+const fixtures = ['lua-token', 'lua-token4', 'as-token']
 const started: WorkerEvaluator[] = []
 afterAll(() => started.forEach((e) => e.terminate()))
 
@@ -145,6 +145,33 @@ describe.each(fixtures)('%s', (name) => {
     expect(after.sha256).toBe(before.sha256)
     const balance = await evaluator.evaluate({ ...grow, Id: 'after', Nonce: 5, Tags: [{ name: 'Action', value: 'Total-Supply' }] }, s.env)
     expect(balance.Error).toBeUndefined()
+  })
+})
+
+describe('a metered module (wasm32-unknown-emscripten-metering)', () => {
+  it('honours Compute-Limit: a message over it runs out of gas and is rolled back', async () => {
+    const fixture = await loadFixture('lua-token4')
+    // ao-loader meters the emscripten4 build itself; an init costs ~1.1e9 gas, a transfer ~0.5e9.
+    const tags = [
+      ...fixture.tags.filter((t) => t.name !== 'Module-Format' && t.name !== 'Compute-Limit'),
+      { name: 'Module-Format', value: 'wasm32-unknown-emscripten-metering' },
+      { name: 'Compute-Limit', value: '1300000000' },
+    ]
+    const log = generateTokenLog({ moduleTags: tags, count: 4, seed: 3, failures: false })
+    const env = { Process: log.process, Module: log.module }
+    const evaluator = await createEvaluator(fixture.wasm, moduleOptionsFromTags(tags))
+    for (const msg of log.messages) {
+      const result = await evaluator.evaluate(msg, env)
+      expect(result.Error, `nonce ${msg.Nonce}`).toBeUndefined()
+      expect(result.GasUsed).toBeGreaterThan(0)
+    }
+    const before = await memoryDigest(evaluator.memory())
+    const grow = { ...log.messages[1]!, Id: 'grow', Nonce: 5, Tags: [{ name: 'Action', value: 'Grow' }, { name: 'Bytes', value: '4000000' }] }
+    expect((await evaluator.evaluate(grow, env)).Error).toBe('out of gas!')
+    expect((await memoryDigest(evaluator.memory(), before.length)).sha256).toBe(before.sha256)
+    const info = await evaluator.evaluate({ ...grow, Id: 'info', Nonce: 6, Tags: [{ name: 'Action', value: 'Total-Supply' }] }, env)
+    expect(info.Error).toBeUndefined()
+    expect(info.Messages).toHaveLength(1)
   })
 })
 
