@@ -25,7 +25,8 @@ export function createHotEvaluator(engine: Engine, options: ModuleOptions, tunin
   // Whether `base` is this evaluator's own copy, whose buffer it may overwrite.
   let ownBase = false
   let journal: Array<[AoMessage, AoEnv]> = []
-  let interval = maxInterval
+  // Start low and let retune() raise it: early failures must not replay the whole log so far.
+  let interval = Math.min(maxInterval, Math.max(minInterval, 64))
   let evaluated = 0
   let failures = 0
   let messageMs = 0.1
