@@ -35,7 +35,7 @@ export function createCopyingEvaluator(engine: Engine, options: ModuleOptions): 
     async query(msg, env) {
       return run(msg, env)
     },
-    snapshot: () => state ?? engine.snapshot(),
+    snapshot: () => (state ? { ...state, memory: state.memory.slice() } : engine.snapshot()),
     async restore(snapshot) {
       state = snapshot
       started = true

@@ -113,6 +113,9 @@ describe.each(fixtures)('%s', (name) => {
     const first = await inWorker(s, mode)
     await first.evaluate(s.log.messages.slice(0, half), s.env)
     const snapshot = await first.snapshot()
+    // Taking a snapshot (moved out of the worker) leaves the evaluator itself intact.
+    const firstRest = await first.evaluate(s.log.messages.slice(half), s.env)
+    expect(firstRest.map((step) => step.result)).toEqual(expected.slice(half).map((step) => step.result))
     first.terminate()
     const second = await inWorker(s, mode)
     await second.restore(snapshot)
