@@ -13,14 +13,14 @@ const processesDir = join(root, 'processes')
 const buildDir = join(processesDir, 'build')
 mkdirSync(buildDir, { recursive: true })
 
-/** Every file below dir, sorted, skipping build output. */
+/** Every source file below dir, sorted: not build output, tests or docs, which build nothing. */
 function listFiles(dir) {
   const out = []
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name)
     if (entry.isDirectory()) {
       if (entry.name !== 'node_modules' && entry.name !== 'build') out.push(...listFiles(path))
-    } else out.push(path)
+    } else if (!/\.test\.ts$|\.md$/.test(entry.name)) out.push(path)
   }
   return out.sort()
 }
