@@ -5,9 +5,8 @@ import type { Browser, Page } from 'playwright-core'
 import { loadFixture } from '../processes/loadFixture.ts'
 import { generateTokenLog, type LocalLog } from '../processes/tokenLog.ts'
 import type { Step } from '../workers/evaluator.api.ts'
-import { moduleOptionsFromTags } from '../src/core/module/moduleOptionsFromTags.ts'
-import { createWorkerEvaluator } from '../src/eval/createWorkerEvaluator.ts'
 import { spawnNodeWorker } from '../src/eval/node/spawnNodeWorker.ts'
+import { replayLocalLog } from '../src/replay/replayLocalLog.ts'
 import { launchChromium } from './support/launchChromium.ts'
 import { serveStatic } from './support/serveStatic.ts'
 
@@ -37,13 +36,8 @@ afterAll(async () => {
 })
 
 async function inNode(name: string, log: LocalLog): Promise<Step[]> {
-  const fixture = await loadFixture(name)
-  const evaluator = await createWorkerEvaluator(spawnNodeWorker, fixture.wasm, moduleOptionsFromTags(log.module.Tags, log.process.Tags))
-  try {
-    return await evaluator.evaluate(log.messages, { Process: log.process, Module: log.module }, true)
-  } finally {
-    evaluator.terminate()
-  }
+  const { wasm } = await loadFixture(name)
+  return (await replayLocalLog({ wasm, log, spawn: spawnNodeWorker, digests: true })).steps
 }
 
 describe.each(['lua-token', 'lua-token4', 'as-token'])('%s in a Web Worker in Chromium', (name) => {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { buildAoMessage } from '../../src/core/message/toAoMessage.ts'
 import type { AoEnv, AoMessage, Tag } from '../../src/core/message/types.ts'
 import type { ModuleOptions } from '../../src/core/module/types.ts'
 
@@ -33,7 +34,7 @@ export function tokenEnv(processTags: Tag[] = []): AoEnv {
 /** A message in the CU's key order, from `from`, with `tags` (as name/value pairs). */
 export function tokenMessage(nonce: number, from: string, tags: Record<string, string> | Tag[], data = ''): AoMessage {
   const list = Array.isArray(tags) ? tags : Object.entries(tags).map(([name, value]) => ({ name, value }))
-  return {
+  return buildAoMessage({
     Id: nonce === 0 ? PROCESS_ID : `message-${String(nonce).padStart(8, '0')}`,
     Signature: null,
     Data: data,
@@ -47,8 +48,7 @@ export function tokenMessage(nonce: number, from: string, tags: Record<string, s
     Timestamp: 1_700_000_000_000 + nonce * 1000,
     'Block-Height': 1_500_000 + nonce,
     Cron: false,
-    'Read-Only': false,
-  }
+  })
 }
 
 /** The message that spawns (initialises) the token process. */

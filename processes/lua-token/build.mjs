@@ -10,7 +10,7 @@ const here = fileURLToPath(new URL('.', import.meta.url))
 await buildLuaToken({
   name: 'lua-token',
   format: 'wasm32-unknown-emscripten2',
-  shimSources: [join(here, 'c', 'shim-emscripten2.c')],
+  shimSources: [join(here, 'c', 'shim-libc.c')],
   // the glue reads these at start-up (stack cookie) and for cwrap/FS
   exports: ['fflush', 'sbrk', 'emscripten_stack_init', 'emscripten_stack_get_end', 'emscripten_stack_get_base', 'emscripten_stack_get_free'],
   linkFlags: [],

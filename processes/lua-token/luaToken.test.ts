@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto'
 import AoLoader from '@permaweb/ao-loader'
 import { describe, expect, it } from 'vitest'
 import type { AoEnv, AoMessage, Tag } from '../../src/core/message/types.ts'
+import { buildAoMessage } from '../../src/core/message/toAoMessage.ts'
 import { moduleOptionsFromTags } from '../../src/core/module/moduleOptionsFromTags.ts'
 import { createEvaluator } from '../../src/eval/createEvaluator.ts'
 import { generateTokenLog } from '../tokenLog.ts'
@@ -11,7 +12,6 @@ import { generateTokenLog } from '../tokenLog.ts'
 // The fixture as built by `npm run fixtures` (processes/lua-token/build.mjs), run by ao-loader's
 // wasm32-unknown-emscripten2 glue exactly as a CU runs such a module; and, when
 // processes/lua-token4/ exists, its build for the async wasm32-unknown-emscripten4 glue.
-
 
 const PROCESS_ID = 'lua-token-process-00000000000000000000000000'
 const OWNER = 'owner-wallet-0000000000000000000000000000000'
@@ -51,7 +51,7 @@ describe.each(fixtures)('%s (Lua 5.3 on emscripten)', (name) => {
   }
 
   function message(nonce: number, from: string, tags: Record<string, string>): AoMessage {
-    return {
+    return buildAoMessage({
       Id: nonce === 0 ? PROCESS_ID : `message-${String(nonce).padStart(8, '0')}`,
       Signature: `signature-${nonce}`,
       Data: '',
@@ -66,8 +66,7 @@ describe.each(fixtures)('%s (Lua 5.3 on emscripten)', (name) => {
       'Block-Height': 1_500_000 + nonce,
       'Hash-Chain': `hash-chain-${nonce}`,
       Cron: false,
-      'Read-Only': false,
-    }
+    })
   }
 
   /** A fresh module instance, initialised; `send` numbers messages from 1 and carries memory along. */

@@ -11,7 +11,7 @@ const here = fileURLToPath(new URL('.', import.meta.url))
 await buildLuaToken({
   name: 'lua-token4',
   format: 'wasm32-unknown-emscripten4',
-  shimSources: [join(here, 'c', 'shim-emscripten4.c'), join(here, 'c', 'stack-emscripten4.S')],
+  shimSources: [join(here, '..', 'lua-token', 'c', 'shim-libc.c'), join(here, 'c', 'shim-emscripten4.c'), join(here, 'c', 'stack-emscripten4.S')],
   exports: [
     'fflush',
     'sbrk',

@@ -1,35 +1,10 @@
 /*
  * What ao-loader's `wasm32-unknown-emscripten4` glue (a much newer emscripten) does not import
- * or export, for a module linked by Debian's emcc 3.1.6. Imports of 3.1.6's libc and setjmp
- * lowering that the glue lacks are defined here; where the glue has a renamed equivalent, they
- * forward to it.
+ * or export, for a module linked by Debian's emcc 3.1.6, beyond ../lua-token/c/shim-libc.c
+ * (which both builds link). Where the glue has a renamed equivalent, these forward to it.
  */
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <time.h>
-
-/* The process reads no clock: constants (Lua only seeds its string hash with time()). */
-time_t time(time_t *t) {
-  if (t) *t = 0;
-  return 0;
-}
-clock_t clock(void) { return 0; }
-double difftime(time_t a, time_t b) { return (double)a - (double)b; }
-
-/* 3.1.6's open() imports __syscall_open; the glue has __syscall_openat. */
-__attribute__((import_module("env"), import_name("__syscall_openat")))
-long holo_syscall_openat(long dirfd, long path, long flags, long varargs);
-long __syscall_open(long path, long flags, ...) {
-  int mode[1] = {0};
-  if (flags & 0100) { /* O_CREAT */
-    va_list ap;
-    va_start(ap, flags);
-    mode[0] = va_arg(ap, int);
-    va_end(ap);
-  }
-  return holo_syscall_openat(-100 /* AT_FDCWD */, path, flags, (long)mode);
-}
 
 /* abort(): the glue's import is `_abort_js` (3.1.6 imports `abort`). */
 __attribute__((import_module("env"), import_name("_abort_js")))

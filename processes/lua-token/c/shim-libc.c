@@ -1,9 +1,10 @@
 /*
- * libc functions the emscripten2 glue of ao-loader does not import, defined here so that the
- * module's imports are a subset of what that glue provides (its `asmLibraryArg`).
+ * libc functions that ao-loader's glues (emscripten2 and emscripten4) do not import, defined
+ * here so that the module's imports are a subset of what the glue provides. Both Lua builds
+ * link this file; lua-token4 adds its emscripten4-only shims.
  *
  * Debian's emcc 3.1.6 links a musl whose time()/clock() are JS library functions and whose
- * open() is the `__syscall_open` import; the emscripten2 glue (a newer emscripten) instead has
+ * open() is the `__syscall_open` import; the glues (newer emscriptens) instead have
  * `_emscripten_date_now`, `__syscall_openat`, ... The process reads no clock, so time() and
  * clock() are constants (Lua only uses time() to seed its string hash).
  */
