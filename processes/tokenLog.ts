@@ -22,6 +22,11 @@ export type TokenLogOptions = {
   failures?: boolean
   /** Mix in Trap messages (default false). */
   traps?: boolean
+  /**
+   * Mix in Send-Ping, Ping and Pong messages (default false; off, the log is exactly what it
+   * was before these actions existed, which other tests rely on).
+   */
+  pings?: boolean
 }
 
 /** A deterministic id: base64url(sha256(label)), 43 characters like an Arweave id. */
@@ -34,9 +39,11 @@ export function fakeId(label: string): string {
  * (nonce 0), then transfers among wallets (some for more than the sender has), balance and
  * info queries, mints by the owner and by others, burns and, unless turned off, messages whose
  * result carries Error after they changed state — so evaluators that do not roll back differ.
+ * With `pings`, some transfers give way to Send-Ping (with `Data`; without `To` too, when
+ * `failures`), Ping and Pong messages (with or without `Ping-Id`).
  */
 export function generateTokenLog(options: TokenLogOptions): LocalLog {
-  const { count = 300, seed = 1, wallets = 10, moduleTags, processTags = [], failures = true, traps = false } = options
+  const { count = 300, seed = 1, wallets = 10, moduleTags, processTags = [], failures = true, traps = false, pings = false } = options
   const random = mulberry32(seed)
   const pick = <T,>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!
   const processId = fakeId(`process:${seed}`)
@@ -85,6 +92,7 @@ export function generateTokenLog(options: TokenLogOptions): LocalLog {
     const from = pick(people)
     const roll = random()
     let tags: Tag[]
+    let data = ''
     if (failures && roll < 0.04) tags = [action('Transfer'), tag('Quantity', '5')]
     else if (failures && roll < 0.06) tags = [action('Fail')]
     else if (traps && roll < 0.08) tags = [action('Trap')]
@@ -94,11 +102,20 @@ export function generateTokenLog(options: TokenLogOptions): LocalLog {
     else if (roll < 0.18) tags = [action('Total-Supply')]
     else if (roll < 0.21) tags = [action('Mint'), tag('Quantity', String(1 + Math.floor(random() * 1000)))]
     else if (roll < 0.24) tags = [action('Burn'), tag('Quantity', String(1 + Math.floor(random() * 5000)))]
-    else {
+    else if (pings && roll < 0.32) {
+      const kind = random()
+      data = random() < 0.7 ? `ping ${nonce}` : ''
+      if (failures && kind < 0.1) tags = [action('Send-Ping')]
+      else if (kind < 0.45) tags = [action('Send-Ping'), tag('To', pick(people))]
+      else if (kind < 0.6) tags = [action('Ping')]
+      else if (kind < 0.8) tags = [action('Ping'), tag('Ping-Id', fakeId(`ping:${seed}:${nonce}`))]
+      else if (kind < 0.92) tags = [action('Pong'), tag('Ping-Id', fakeId(`ping:${seed}:${nonce}`))]
+      else tags = [action('Pong')]
+    } else {
       const quantity = random() < 0.1 ? '999999999999999999999' : String(1 + Math.floor(random() * 20_000))
       tags = [action('Transfer'), tag('Recipient', pick(people)), tag('Quantity', quantity), tag('X-Memo', `m${nonce}`)]
     }
-    messages.push(message(nonce, from, tags))
+    messages.push(message(nonce, from, tags, data))
   }
   return { process, module, messages }
 }

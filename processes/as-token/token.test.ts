@@ -1,10 +1,11 @@
 import { sha256 } from '@noble/hashes/sha2.js'
 import { bytesToHex } from '@noble/hashes/utils.js'
 import { beforeAll, describe, expect, test } from 'vitest'
-import type { AoEnv, EvalResult } from '../../src/core/message/types.ts'
+import { buildAoMessage } from '../../src/core/message/toAoMessage.ts'
+import type { AoEnv, AoMessage, EvalResult, Tag } from '../../src/core/message/types.ts'
 import { createAssemblyScriptEngine, prepareAssemblyScriptModule } from '../../src/eval/assemblyscript/createAssemblyScriptEngine.ts'
 import type { Engine } from '../../src/eval/types.ts'
-import { asTokenOptions, asTokenWasm, OWNER, spawnMessage, tokenEnv, tokenMessage } from './tokenFixture.ts'
+import { asTokenOptions, asTokenWasm, OWNER, PROCESS_ID, spawnMessage, tokenEnv, tokenMessage } from './tokenFixture.ts'
 
 const ALICE = 'alice-wallet-000000000000000000000000000000'
 const BOB = 'bob-wallet-00000000000000000000000000000000'
@@ -17,12 +18,20 @@ beforeAll(async () => {
   wasm = await prepareAssemblyScriptModule(asTokenWasm())
 })
 
+type Send = (from: string, t: Record<string, string>, data?: string) => Promise<EvalResult>
+
 /** A token engine, initialised with `processTags`; `send` numbers messages from 1. */
-async function token(env: AoEnv = tokenEnv()): Promise<{ engine: Engine; init: EvalResult; send: (from: string, t: Record<string, string>) => Promise<EvalResult> }> {
+async function token(env: AoEnv = tokenEnv()): Promise<{ engine: Engine; init: EvalResult; send: Send }> {
   const engine = await createAssemblyScriptEngine(wasm, asTokenOptions())
-  const init = await engine.handle(spawnMessage(), env)
+  const init = await engine.handle({ ...spawnMessage(), Id: env.Process.Id, Target: env.Process.Id }, env)
   let nonce = 0
-  return { engine, init, send: (from, t) => engine.handle(tokenMessage(++nonce, from, t), env) }
+  return { engine, init, send: (from, t, data = '') => engine.handle(tokenMessage(++nonce, from, t, data), env) }
+}
+
+/** An outbox message of process `from`, as the scheduler would deliver it to its Target. */
+function delivered(out: EvalResult['Messages'][number], from: string, id: string): AoMessage {
+  const m = out as { Target: string; Data: string; Tags: Tag[] }
+  return buildAoMessage({ Id: id, Data: m.Data, Owner: from, Target: m.Target, From: from, Tags: m.Tags, Timestamp: 1_700_000_500_000, 'Block-Height': 1_500_500, Cron: false })
 }
 
 describe('as-token', () => {
@@ -35,6 +44,8 @@ describe('as-token', () => {
       ['Ticker', 'HTT'],
       ['Denomination', '12'],
       ['Total-Supply', '1000000000000000'],
+      ['Pings', '0'],
+      ['Pongs', '0'],
     ])
 
     const custom = await token(
@@ -185,6 +196,84 @@ describe('as-token', () => {
     const { send } = await token()
     expect(await send(ALICE, { Action: 'Fail' })).toEqual({ Output: '', Messages: [], Spawns: [], Assignments: [], Error: 'Fail: requested' })
     expect(tags(await send(ALICE, { Action: 'Info' }))).toContainEqual(['Poisoned', 'true'])
+    // Poisoned comes last, after the ping counters
+    const ping = await send(BOB, { Action: 'Ping' })
+    expect(ping.Error).toBeUndefined()
+    expect(tags(await send(ALICE, { Action: 'Info' })).slice(-3)).toEqual([
+      ['Pings', '1'],
+      ['Pongs', '0'],
+      ['Poisoned', 'true'],
+    ])
+  })
+
+  test('Send-Ping: a Ping to To carrying the message Id and Data; To is required', async () => {
+    const { send } = await token()
+    const sent = await send(ALICE, { Action: 'Send-Ping', To: BOB, Extra: 'x' }, 'hello')
+    expect(sent).toEqual({
+      Output: '',
+      Messages: [{ Target: BOB, Data: 'hello', Anchor: anchor(1), Tags: [{ name: 'Action', value: 'Ping' }, { name: 'Ping-Id', value: 'message-00000001' }] }],
+      Spawns: [],
+      Assignments: [],
+    })
+    expect(await send(ALICE, { Action: 'Send-Ping' }, 'lost')).toEqual({ Output: '', Messages: [], Spawns: [], Assignments: [], Error: 'Send-Ping: To is required' })
+    const noData = await send(OWNER, { Action: 'Send-Ping', To: ALICE })
+    expect(noData.Messages[0]).toMatchObject({ Target: ALICE, Data: '', Anchor: anchor(2) })
+    expect(tags(noData)[1]).toEqual(['Ping-Id', 'message-00000003'])
+    // sending pings counts neither as a ping nor as a pong received
+    expect(tags(await send(ALICE, { Action: 'Info' })).slice(5)).toEqual([
+      ['Pings', '0'],
+      ['Pongs', '0'],
+    ])
+  })
+
+  test('Ping: a Pong to From with the Ping-Id tag (else the message Id) and Data; counted by Info', async () => {
+    const { engine, send } = await token()
+    const ping = await send(ALICE, { Action: 'Ping', 'Ping-Id': 'ping-42' }, 'payload')
+    expect(ping).toEqual({
+      Output: '',
+      Messages: [{ Target: ALICE, Data: 'payload', Anchor: anchor(1), Tags: [{ name: 'Action', value: 'Pong' }, { name: 'Ping-Id', value: 'ping-42' }] }],
+      Spawns: [],
+      Assignments: [],
+    })
+    expect((await send(BOB, { Action: 'Ping' })).Messages).toEqual([
+      { Target: BOB, Data: '', Anchor: anchor(2), Tags: [{ name: 'Action', value: 'Pong' }, { name: 'Ping-Id', value: 'message-00000002' }] },
+    ])
+    // a message whose Data is null answers with Data ""
+    const nullData = await engine.handle({ ...tokenMessage(3, BOB, { Action: 'Ping' }), Data: null }, tokenEnv())
+    expect(nullData.Messages[0]).toMatchObject({ Target: BOB, Data: '', Anchor: anchor(3) })
+    expect(tags(await send(ALICE, { Action: 'Info' })).slice(5)).toEqual([
+      ['Pings', '3'],
+      ['Pongs', '0'],
+    ])
+  })
+
+  test('Pong: counted, Output names the Ping-Id, no outbox', async () => {
+    const { send } = await token()
+    expect(await send(ALICE, { Action: 'Pong', 'Ping-Id': 'ping-7' }, 'ignored')).toEqual({ Output: 'pong ping-7', Messages: [], Spawns: [], Assignments: [] })
+    expect((await send(ALICE, { Action: 'Pong' })).Output).toBe('pong ')
+    const info = await send(ALICE, { Action: 'Info' })
+    expect(info.Messages[0]?.Anchor).toBe(anchor(1))
+    expect(tags(info).slice(5)).toEqual([
+      ['Pings', '0'],
+      ['Pongs', '2'],
+    ])
+  })
+
+  test('two token processes exchange Ping and Pong', async () => {
+    const other = 'other-token-process-000000000000000000000000'
+    const a = await token()
+    const b = await token({ ...tokenEnv(), Process: { ...tokenEnv().Process, Id: other } })
+    expect(b.init.Output).toBe('Token Holoscope Test Token initialised')
+    const sent = await a.send(ALICE, { Action: 'Send-Ping', To: other }, 'over')
+    expect(sent.Messages[0]?.Target).toBe(other)
+    const answered = await b.engine.handle(delivered(sent.Messages[0]!, PROCESS_ID, 'ping-on-b'), { ...tokenEnv(), Process: { ...tokenEnv().Process, Id: other } })
+    expect(answered.Messages).toEqual([
+      { Target: PROCESS_ID, Data: 'over', Anchor: anchor(1), Tags: [{ name: 'Action', value: 'Pong' }, { name: 'Ping-Id', value: 'message-00000001' }] },
+    ])
+    const back = await a.engine.handle(delivered(answered.Messages[0]!, other, 'pong-on-a'), tokenEnv())
+    expect(back).toEqual({ Output: 'pong message-00000001', Messages: [], Spawns: [], Assignments: [] })
+    expect(tags(await a.send(BOB, { Action: 'Info' })).slice(5)).toEqual([['Pings', '0'], ['Pongs', '1']])
+    expect(tags(await b.send(BOB, { Action: 'Info' })).slice(5)).toEqual([['Pings', '1'], ['Pongs', '0']])
   })
 
   test('Trap rejects; unknown actions are answered in Output', async () => {

@@ -50,11 +50,11 @@ describe.each(fixtures)('%s (Lua 5.3 on emscripten)', (name) => {
     }
   }
 
-  function message(nonce: number, from: string, tags: Record<string, string>): AoMessage {
+  function message(nonce: number, from: string, tags: Record<string, string>, data: string | null = ''): AoMessage {
     return buildAoMessage({
       Id: nonce === 0 ? PROCESS_ID : `message-${String(nonce).padStart(8, '0')}`,
       Signature: `signature-${nonce}`,
-      Data: '',
+      Data: data,
       Owner: from,
       Target: PROCESS_ID,
       Anchor: null,
@@ -76,8 +76,8 @@ describe.each(fixtures)('%s (Lua 5.3 on emscripten)', (name) => {
     const init = await handle(null, message(0, OWNER, { Type: 'Process' }), env)
     let memory = init.Memory
     let nonce = 0
-    const send = async (from: string, tags: Record<string, string>): Promise<Result> => {
-      const result = await handle(memory, message(++nonce, from, tags), env)
+    const send = async (from: string, tags: Record<string, string>, data: string | null = ''): Promise<Result> => {
+      const result = await handle(memory, message(++nonce, from, tags, data), env)
       memory = result.Memory
       return result
     }
@@ -102,6 +102,8 @@ describe.each(fixtures)('%s (Lua 5.3 on emscripten)', (name) => {
       ['Ticker', 'HTT'],
       ['Denomination', '12'],
       ['Total-Supply', '1000000000000000'],
+      ['Pings', '0'],
+      ['Pongs', '0'],
     ])
 
     const custom = await token([
@@ -123,6 +125,8 @@ describe.each(fixtures)('%s (Lua 5.3 on emscripten)', (name) => {
           { name: 'Ticker', value: 'CUS' },
           { name: 'Denomination', value: '3' },
           { name: 'Total-Supply', value: '500' },
+          { name: 'Pings', value: '0' },
+          { name: 'Pongs', value: '0' },
         ],
       },
     ])
@@ -238,8 +242,103 @@ describe.each(fixtures)('%s (Lua 5.3 on emscripten)', (name) => {
     const failed = await send(ALICE, { Action: 'Fail' })
     expect(failed.Error).toBe('Fail: requested')
     expect(pairs((await send(ALICE, { Action: 'Info' })).Messages[0]?.Tags)).toContainEqual(['Poisoned', 'true'])
+    // Poisoned comes last, after the ping counters
+    expect((await send(BOB, { Action: 'Ping' })).Error).toBeUndefined()
+    expect(pairs((await send(ALICE, { Action: 'Info' })).Messages[0]?.Tags).slice(-3)).toEqual([
+      ['Pings', '1'],
+      ['Pongs', '0'],
+      ['Poisoned', 'true'],
+    ])
     expect((await send(ALICE, { Action: 'Grow', Bytes: '1000' })).Output).toBe('grew 1000')
     expect((await send(ALICE, { Action: 'Dance' })).Output).toBe('no handler for Dance')
+  })
+
+  it('Send-Ping: a Ping to To carrying the message Id and Data; To is required', async () => {
+    const { send } = await token()
+    const sent = await send(ALICE, { Action: 'Send-Ping', To: BOB, Extra: 'x' }, 'hello')
+    expect(sent.Error).toBeUndefined()
+    expect(sent.Output).toBe('')
+    expect(sent.Messages).toEqual([
+      { Target: BOB, Data: 'hello', Anchor: anchor(1), Tags: [{ name: 'Action', value: 'Ping' }, { name: 'Ping-Id', value: 'message-00000001' }] },
+    ])
+    const missing = await send(ALICE, { Action: 'Send-Ping' }, 'lost')
+    expect(missing.Error).toBe('Send-Ping: To is required')
+    expect(missing.Messages).toEqual([])
+    const nullData = await send(OWNER, { Action: 'Send-Ping', To: ALICE }, null)
+    expect(nullData.Messages).toEqual([
+      { Target: ALICE, Data: '', Anchor: anchor(2), Tags: [{ name: 'Action', value: 'Ping' }, { name: 'Ping-Id', value: 'message-00000003' }] },
+    ])
+    // sending pings counts neither as a ping nor as a pong received
+    expect(pairs((await send(ALICE, { Action: 'Info' })).Messages[0]?.Tags).slice(5)).toEqual([
+      ['Pings', '0'],
+      ['Pongs', '0'],
+    ])
+  })
+
+  it('Ping: a Pong to From with the Ping-Id tag (else the message Id) and Data; Pong: counted, Output names the Ping-Id', async () => {
+    const { send } = await token()
+    const ping = await send(ALICE, { Action: 'Ping', 'Ping-Id': 'ping-42' }, 'payload')
+    expect(ping.Error).toBeUndefined()
+    expect(ping.Output).toBe('')
+    expect(ping.Messages).toEqual([
+      { Target: ALICE, Data: 'payload', Anchor: anchor(1), Tags: [{ name: 'Action', value: 'Pong' }, { name: 'Ping-Id', value: 'ping-42' }] },
+    ])
+    expect((await send(BOB, { Action: 'Ping' }, null)).Messages).toEqual([
+      { Target: BOB, Data: '', Anchor: anchor(2), Tags: [{ name: 'Action', value: 'Pong' }, { name: 'Ping-Id', value: 'message-00000002' }] },
+    ])
+    const pong = await send(ALICE, { Action: 'Pong', 'Ping-Id': 'ping-7' }, 'ignored')
+    expect(pong.Output).toBe('pong ping-7')
+    expect(pong.Messages).toEqual([])
+    expect(pong.Error).toBeUndefined()
+    expect((await send(ALICE, { Action: 'Pong' })).Output).toBe('pong ')
+    const info = await send(ALICE, { Action: 'Info' })
+    expect(info.Messages[0]?.Anchor).toBe(anchor(3))
+    expect(pairs(info.Messages[0]?.Tags).slice(5)).toEqual([
+      ['Pings', '2'],
+      ['Pongs', '2'],
+    ])
+  })
+
+  it('exchanges Ping and Pong with the AssemblyScript twin, both ways', async () => {
+    const asTags = JSON.parse(readFileSync(`${buildDir}as-token.json`, 'utf8')).tags as Tag[]
+    const processes = {
+      lua: { id: PROCESS_ID, evaluator: await createEvaluator(readFileSync(`${buildDir}${name}.wasm`), moduleOptionsFromTags(meta.tags)), tags: meta.tags },
+      as: { id: 'as-twin-process-0000000000000000000000000000', evaluator: await createEvaluator(readFileSync(`${buildDir}as-token.wasm`), moduleOptionsFromTags(asTags)), tags: asTags },
+    }
+    type Side = (typeof processes)['lua']
+    const envOf = (p: Side): AoEnv => ({
+      Process: { Id: p.id, Owner: OWNER, Tags: [{ name: 'Data-Protocol', value: 'ao' }, { name: 'Type', value: 'Process' }] },
+      Module: { Id: 'module', Owner: OWNER, Tags: p.tags },
+    })
+    let nonce = 0
+    const deliver = (p: Side, from: string, tags: Tag[], data: string, id = `exchange-${++nonce}`) =>
+      p.evaluator.evaluate(
+        buildAoMessage({ Id: id, Data: data, Owner: from, Target: p.id, From: from, Tags: tags, Nonce: nonce, Timestamp: 1_700_000_000_000 + nonce, 'Block-Height': 1_500_000, Cron: false }),
+        envOf(p),
+      )
+    for (const p of [processes.lua, processes.as]) {
+      expect((await deliver(p, OWNER, [{ name: 'Type', value: 'Process' }], '', p.id)).Output).toBe('Token Holoscope Test Token initialised')
+    }
+    for (const [a, b] of [[processes.lua, processes.as], [processes.as, processes.lua]] as const) {
+      const sent = await deliver(a, ALICE, [{ name: 'Action', value: 'Send-Ping' }, { name: 'To', value: b.id }], `from ${a.id}`)
+      const pingId = `exchange-${nonce}`
+      const [ping] = sent.Messages as Array<{ Target: string; Data: string; Tags: Tag[] }>
+      expect(ping).toMatchObject({ Target: b.id, Data: `from ${a.id}` })
+      expect(pairs(ping!.Tags)).toEqual([['Action', 'Ping'], ['Ping-Id', pingId]])
+      const answered = await deliver(b, a.id, ping!.Tags, ping!.Data)
+      const [pong] = answered.Messages as Array<{ Target: string; Data: string; Tags: Tag[] }>
+      expect(pong).toMatchObject({ Target: a.id, Data: `from ${a.id}` })
+      expect(pairs(pong!.Tags)).toEqual([['Action', 'Pong'], ['Ping-Id', pingId]])
+      const back = await deliver(a, b.id, pong!.Tags, pong!.Data)
+      expect(back.Output).toBe(`pong ${pingId}`)
+      expect(back.Messages).toEqual([])
+    }
+    for (const p of [processes.lua, processes.as]) {
+      const info = await deliver(p, BOB, [{ name: 'Action', value: 'Info' }], '')
+      // each sent one Ping and one Pong, and got one of each: Anchor 3 is its third message
+      expect(info.Messages[0]).toMatchObject({ Target: BOB, Anchor: anchor(3) })
+      expect(pairs((info.Messages[0] as { Tags: Tag[] }).Tags).slice(5)).toEqual([['Pings', '1'], ['Pongs', '1']])
+    }
   })
 
   it('Trap makes handle reject', async () => {
@@ -265,8 +364,8 @@ describe.each(fixtures)('%s (Lua 5.3 on emscripten)', (name) => {
     expect((await heavy.send(OWNER, { Action: 'Balance' })).Messages[0]?.Data).toBe('1000000000000000')
   })
 
-  it('agrees with the AssemblyScript twin on a generated log with failures, message by message', async () => {
-    const log = generateTokenLog({ count: 200, seed: 7, moduleTags: meta.tags })
+  it.each([false, true])('agrees with the AssemblyScript twin on a generated log with failures (pings: %s), message by message', async (pings) => {
+    const log = generateTokenLog({ count: 200, seed: 7, moduleTags: meta.tags, pings })
     const env: AoEnv = { Process: log.process, Module: log.module }
     const lua = await createEvaluator(readFileSync(`${buildDir}${name}.wasm`), moduleOptionsFromTags(meta.tags))
     const asTags = JSON.parse(readFileSync(`${buildDir}as-token.json`, 'utf8')).tags as Tag[]
@@ -282,14 +381,33 @@ describe.each(fixtures)('%s (Lua 5.3 on emscripten)', (name) => {
     })
     let notices = 0
     let errors = 0
+    const replies: Record<string, number> = { Ping: 0, Pong: 0, pong: 0 }
     for (const msg of log.messages) {
       const fromLua = await lua.evaluate(msg, env)
       const fromAs = await as.evaluate(msg, env)
       expect(comparable(fromLua), `message ${msg.Nonce}`).toEqual(comparable(fromAs))
       notices += fromLua.Messages.filter((m) => (m.Tags as Tag[]).some((t) => t.value === 'Credit-Notice')).length
       if (fromLua.Error !== undefined) errors++
+      for (const m of fromLua.Messages) {
+        const act = (m.Tags as Tag[]).find((t) => t.name === 'Action')?.value ?? ''
+        if (act in replies) replies[act]!++
+      }
+      if (String(fromLua.Output).startsWith('pong ')) replies.pong!++
     }
     expect(notices).toBeGreaterThan(50)
     expect(errors).toBeGreaterThan(3)
+    if (pings) {
+      expect(replies.Ping).toBeGreaterThan(2)
+      expect(replies.Pong).toBeGreaterThan(2)
+      expect(replies.pong).toBeGreaterThan(0)
+    } else expect(replies).toEqual({ Ping: 0, Pong: 0, pong: 0 })
+    // the Info query after the log reports the counts on both sides alike
+    const info = { ...log.messages[log.messages.length - 1]!, Id: 'final-info', Nonce: log.messages.length, Tags: [{ name: 'Action', value: 'Info' }] }
+    const [luaInfo, asInfo] = [await lua.evaluate(info, env), await as.evaluate(info, env)]
+    expect(comparable(luaInfo)).toEqual(comparable(asInfo))
+    expect(pairs((luaInfo.Messages[0] as { Tags: Tag[] }).Tags).slice(5, 7)).toEqual([
+      ['Pings', String(log.messages.filter((m) => m.Tags.some((t) => t.name === 'Action' && t.value === 'Ping')).length)],
+      ['Pongs', String(log.messages.filter((m) => m.Tags.some((t) => t.name === 'Action' && t.value === 'Pong')).length)],
+    ])
   })
 })

@@ -12,6 +12,8 @@ let ticker = 'HTT'
 let denomination = '12'
 let totalSupply = '0'
 let sentCount: u64 = 0
+let pingsReceived: u64 = 0
+let pongsReceived: u64 = 0
 const balances = new Map<string, string>()
 const ballast = new Array<Uint8Array>()
 let ballastBytes: u64 = 0
@@ -163,6 +165,28 @@ function balancesJson(): string {
   return parts.join('')
 }
 
+function sendPing(msg: JValue, tags: JValue | null, out: Outcome): void {
+  const to = findTag(tags, 'To')
+  if (to == null) {
+    out.error = 'Send-Ping: To is required'
+    return
+  }
+  send(out, to, msg.getString('Data')).tag('Action', 'Ping').tag('Ping-Id', msg.getString('Id'))
+}
+
+function ping(msg: JValue, tags: JValue | null, from: string, out: Outcome): void {
+  pingsReceived++
+  const pingIdTag = findTag(tags, 'Ping-Id')
+  const pingId = pingIdTag != null ? pingIdTag : msg.getString('Id')
+  send(out, from, msg.getString('Data')).tag('Action', 'Pong').tag('Ping-Id', pingId)
+}
+
+function pong(tags: JValue | null, out: Outcome): void {
+  pongsReceived++
+  const pingId = findTag(tags, 'Ping-Id')
+  out.output = 'pong ' + (pingId == null ? '' : pingId)
+}
+
 function spin(): void {
   let n: u64 = 0
   while (true) {
@@ -189,6 +213,8 @@ function dispatch(msg: JValue, env: JValue, out: Outcome): void {
       .tag('Ticker', ticker)
       .tag('Denomination', denomination)
       .tag('Total-Supply', totalSupply)
+      .tag('Pings', pingsReceived.toString())
+      .tag('Pongs', pongsReceived.toString())
     if (poisoned) m.tag('Poisoned', 'true')
   } else if (action == 'Balance') {
     let account = findTag(tags, 'Target')
@@ -210,6 +236,12 @@ function dispatch(msg: JValue, env: JValue, out: Outcome): void {
     mint(tags, from, out)
   } else if (action == 'Burn') {
     burn(tags, from, out)
+  } else if (action == 'Send-Ping') {
+    sendPing(msg, tags, out)
+  } else if (action == 'Ping') {
+    ping(msg, tags, from, out)
+  } else if (action == 'Pong') {
+    pong(tags, out)
   } else if (action == 'Spin') {
     spin()
   } else if (action == 'Trap') {

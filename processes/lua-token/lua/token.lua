@@ -14,6 +14,8 @@ local state = {
   ticker = 'HTT',
   denomination = '12',
   totalSupply = '0',
+  pings = 0, -- Ping messages received
+  pongs = 0, -- Pong messages received
   balances = {},
   ballast = {},
   ballastBytes = 0,
@@ -119,6 +121,30 @@ local function burn(msg, ctx)
   ctx.outcome.send(from, ''):tag('Action', 'Burn-Notice'):tag('Quantity', quantity)
 end
 
+--- A string field of the message, or '' when it is absent, null or not a string.
+local function field(msg, name)
+  local v = msg[name]
+  if type(v) == 'string' then return v end
+  return ''
+end
+
+local function sendPing(msg, ctx)
+  local to = msg.tagValue('To')
+  if to == nil then error('Send-Ping: To is required', 0) end
+  ctx.outcome.send(to, field(msg, 'Data')):tag('Action', 'Ping'):tag('Ping-Id', field(msg, 'Id'))
+end
+
+local function ping(msg, ctx)
+  state.pings = state.pings + 1
+  local pingId = msg.tagValue('Ping-Id') or field(msg, 'Id')
+  ctx.outcome.send(msg.From, field(msg, 'Data')):tag('Action', 'Pong'):tag('Ping-Id', pingId)
+end
+
+local function pong(msg, ctx)
+  state.pongs = state.pongs + 1
+  ctx.outcome.output = 'pong ' .. (msg.tagValue('Ping-Id') or '')
+end
+
 --- Registers the token's handlers.
 function token.install(handlers)
   handlers.add('init', function(msg, ctx)
@@ -129,6 +155,7 @@ function token.install(handlers)
   handlers.add('info', 'Info', function(msg, ctx)
     local m = ctx.outcome.send(msg.From, ''):tag('Action', 'Info-Response'):tag('Name', state.name)
       :tag('Ticker', state.ticker):tag('Denomination', state.denomination):tag('Total-Supply', state.totalSupply)
+      :tag('Pings', tostring(state.pings)):tag('Pongs', tostring(state.pongs))
     if state.poisoned then m:tag('Poisoned', 'true') end
   end)
 
@@ -158,6 +185,9 @@ function token.install(handlers)
   handlers.add('transfer', 'Transfer', transfer)
   handlers.add('mint', 'Mint', mint)
   handlers.add('burn', 'Burn', burn)
+  handlers.add('send-ping', 'Send-Ping', sendPing)
+  handlers.add('ping', 'Ping', ping)
+  handlers.add('pong', 'Pong', pong)
 
   handlers.add('spin', 'Spin', function()
     local n = 0
