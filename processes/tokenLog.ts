@@ -129,7 +129,7 @@ function tag(name: string, value: string): Tag {
 }
 
 /** A small seeded PRNG (mulberry32): the same seed gives the same log everywhere. */
-function mulberry32(seed: number): () => number {
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0
   return () => {
     a = (a + 0x6d2b79f5) >>> 0

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { createRequire } from 'node:module'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -153,7 +154,13 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         bytes += next.raw.byteLength
       }
       try {
-        const items = batch.map((p) => new DataItem(Buffer.from(p.raw)))
+        const items = batch.map((p) => {
+          const item = new DataItem(Buffer.from(p.raw))
+          // A DataItem read from bytes does not know it is signed, and bundleAndSignData would
+          // re-sign it with the bundler's key (a new id, a signature that no longer verifies).
+          item.rawId = createHash('sha256').update(item.rawSignature).digest()
+          return item
+        })
         for (const item of items) await fund(addressOfKey(item.rawOwner))
         await fund(bundler.address)
         const bundle = await bundleAndSignData(items, signer)

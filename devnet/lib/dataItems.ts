@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto'
 import { ArweaveSigner, createData, DataItem } from '@dha-team/arbundles'
+import { tagValue } from '../../src/core/message/tagValue.ts'
 import type { Owner, Tag } from '../../src/core/message/types.ts'
+import { HttpError } from './http.ts'
 import type { Wallet } from './wallets.ts'
 
 /** What a data item says, decoded: the fields the SU, MU and CU work with. */
@@ -8,13 +10,13 @@ export type ParsedItem = {
   id: string
   owner: Owner
   tags: Tag[]
-  data: Uint8Array
+  data: Uint8Array<ArrayBuffer>
   /** base64url of the target, '' when none. */
   target: string
   /** The anchor decoded as UTF-8, null when empty (as the SU shows it). */
   anchor: string | null
   signature: string
-  raw: Uint8Array
+  raw: Uint8Array<ArrayBuffer>
 }
 
 /** A data item that is not a valid signed ANS-104 item. */
@@ -92,4 +94,21 @@ export function utf8OrNull(bytes: Uint8Array): string | null {
   } catch {
     return null
   }
+}
+
+/**
+ * Reads a request body as a signed AO data item (Data-Protocol: ao), as the SU and MU take them.
+ *
+ * @throws HttpError 400 saying what is wrong with it
+ */
+export async function aoItemFrom(request: Request): Promise<ParsedItem> {
+  let item: ParsedItem
+  try {
+    item = await parseDataItem(new Uint8Array(await request.arrayBuffer()))
+  } catch (error) {
+    if (error instanceof DataItemError) throw new HttpError(400, error.message)
+    throw error
+  }
+  if (tagValue(item.tags, 'Data-Protocol') !== 'ao') throw new HttpError(400, 'the data item has no Data-Protocol: ao tag')
+  return item
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Arweave from 'arweave'
 import type { JWKInterface } from 'arweave/node/lib/wallet.js'
@@ -22,7 +22,10 @@ export async function loadWallets<const N extends string>(dir: string, names: re
         jwk = JSON.parse(readFileSync(file, 'utf8')) as JWKInterface
       } else {
         jwk = await arweave.wallets.generate()
-        writeFileSync(file, JSON.stringify(jwk), { mode: 0o600 })
+        // Written whole then renamed: test files starting at once may both generate one.
+        const partial = `${file}.${process.pid}.tmp`
+        writeFileSync(partial, JSON.stringify(jwk), { mode: 0o600 })
+        renameSync(partial, file)
       }
       return [name, { name, jwk, address: await arweave.wallets.jwkToAddress(jwk) }]
     }),

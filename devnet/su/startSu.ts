@@ -3,7 +3,7 @@ import { dirname } from 'node:path'
 import { firstHashChain, nextHashChain } from '../../src/core/message/hashChain.ts'
 import { tagValue } from '../../src/core/message/tagValue.ts'
 import type { SuMessage, SuNode, SuProcess, Tag } from '../../src/core/message/types.ts'
-import { DataItemError, parseDataItem, signDataItem, utf8OrNull, type ParsedItem } from '../lib/dataItems.ts'
+import { aoItemFrom, signDataItem, utf8OrNull, type ParsedItem } from '../lib/dataItems.ts'
 import { HttpError, json, listenLoopback, router, type Listening } from '../lib/http.ts'
 import type { Wallet } from '../lib/wallets.ts'
 
@@ -129,14 +129,7 @@ export async function startSu(options: SuOptions): Promise<Su> {
       const entry = await assign(schedule, null, assignId, exclude.map((value) => ({ name: 'Exclude', value })), [])
       return json({ timestamp: entry.timestamp, id: entry.node.assignment.id })
     }
-    let item: ParsedItem
-    try {
-      item = await parseDataItem(new Uint8Array(await request.arrayBuffer()))
-    } catch (error) {
-      if (error instanceof DataItemError) throw new HttpError(400, error.message)
-      throw error
-    }
-    if (tagValue(item.tags, 'Data-Protocol') !== 'ao') throw new HttpError(400, 'the data item has no Data-Protocol: ao tag')
+    const item = await aoItemFrom(request)
     const type = tagValue(item.tags, 'Type')
     if (type === 'Process') {
       if (schedules.has(item.id)) throw new HttpError(400, `Process ${item.id} is already scheduled`)
