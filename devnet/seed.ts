@@ -100,6 +100,7 @@ export async function seed(context: SeedContext, plan: SeedPlan): Promise<Seeded
   const modules = await deployModules(context, fixtures)
   const moduleOf = (fixture: FixtureName) => modules.find((m) => m.name === fixture)!.id
   const processes: SeededProcess[] = []
+  const traffic: [process: string, from: Wallet, tags: Tag[]][] = []
   for (const [index, spec] of plan.processes.entries()) {
     const id = await spawnProcess(context, context.deployer, moduleOf(spec.fixture), spec.name, spec.tags)
     const random = mulberry32(index + 1)
@@ -119,15 +120,17 @@ export async function seed(context: SeedContext, plan: SeedPlan): Promise<Seeded
       else if (roll < 0.975) messages.push([from, [{ name: 'Action', value: 'Transfer' }, { name: 'Quantity', value: quantity() }]])
       else messages.push([from, [{ name: 'Action', value: 'Fail' }]])
     }
-    // A few senders at once: the SU decides the order, as on the real network.
-    let sent = 0
-    await inParallel(messages.slice(0, spec.messages), 6, async ([from, tags]) => {
-      await sendMessage(context, from, id, tags)
-      if (++sent % 250 === 0) log(`  ${spec.name}: ${sent}/${spec.messages} messages`)
-    })
+    traffic.push(...messages.slice(0, spec.messages).map(([from, tags]): [string, Wallet, Tag[]] => [id, from, tags]))
     processes.push({ id, name: spec.name, fixture: spec.fixture, module: moduleOf(spec.fixture), messages: spec.messages, owner: context.deployer.address })
-    log(`seeded ${spec.name} (${id}): ${spec.messages} messages`)
   }
+  // Many senders at once, as on the real network: the SU decides the order, and the gateway
+  // bundles what arrives together (one bundle takes arlocal most of a second to store).
+  let sent = 0
+  await inParallel(traffic, 32, async ([process, from, tags]) => {
+    await sendMessage(context, from, process, tags)
+    if (++sent % 250 === 0) log(`  ${sent}/${traffic.length} messages`)
+  })
+  for (const p of processes) log(`seeded ${p.name} (${p.id}): ${p.messages} messages`)
   for (let pair = 0; pair < (plan.pingPairs ?? 0); pair++) {
     const a = await spawnProcess(context, context.deployer, moduleOf('lua-token'), `Ping ${pair + 1} A`)
     const b = await spawnProcess(context, context.deployer, moduleOf('lua-token'), `Ping ${pair + 1} B`)

@@ -34,6 +34,7 @@ export type Gateway = {
 
 type ArLocalInstance = {
   app: { listen: (...args: unknown[]) => Server; callback(): (req: unknown, res: unknown) => void }
+  connection: { raw(sql: string): Promise<unknown> }
   start(): Promise<void>
   stop(): Promise<void>
 }
@@ -110,6 +111,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
 
   silenceArlocalReverification()
   await arlocal.start()
+  // arlocal's SQLite syncs to disk on every insert, and each bundled item is several inserts:
+  // with a write-ahead log and normal syncing, storing a bundle goes from most of a second to a
+  // few milliseconds. A devnet can afford to lose the last moment of writes on a power cut.
+  await arlocal.connection.raw('PRAGMA journal_mode = WAL')
+  await arlocal.connection.raw('PRAGMA synchronous = NORMAL')
   const listening = server as Server | undefined
   if (!listening) throw new Error('arlocal did not start its server')
   if (!listening.listening) await new Promise((resolve) => listening.once('listening', resolve))

@@ -18,6 +18,7 @@ export type Locator = {
 export function createLocator(gatewayUrl: string): Locator {
   const tags = new Map<string, Promise<Tag[] | undefined>>()
   const schedulers = new Map<string, Promise<string>>()
+  const notProcesses = new Map<string, number>()
   const tagsOf = (id: string) => {
     let known = tags.get(id)
     if (!known) {
@@ -52,7 +53,12 @@ export function createLocator(gatewayUrl: string): Locator {
   return {
     tagsOf,
     async isProcess(id) {
-      return tagValue((await tagsOf(id)) ?? [], 'Type') === 'Process'
+      // Outboxes mostly address wallets, which are not on the gateway at all: remember that
+      // for a minute (a process spawned a moment ago may still be on its way).
+      if ((notProcesses.get(id) ?? 0) > Date.now()) return false
+      const isOne = tagValue((await tagsOf(id)) ?? [], 'Type') === 'Process'
+      if (!isOne) notProcesses.set(id, Date.now() + 60_000)
+      return isOne
     },
     schedulerUrl,
     async suOf(id) {

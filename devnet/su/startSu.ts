@@ -78,7 +78,7 @@ export async function startSu(options: SuOptions): Promise<Su> {
   }
 
   /** Appends one assignment to a process's schedule (serialised per process). */
-  const assign = (schedule: Schedule, message: SuMessage | null, messageId: string | undefined, extraTags: Tag[], uploads: Uint8Array[]) => {
+  const assign = async (schedule: Schedule, message: SuMessage | null, messageId: string | undefined, extraTags: Tag[], uploads: Uint8Array[]) => {
     const work = schedule.tail.then(async () => {
       const last = schedule.entries.at(-1)
       let nonce = last ? last.nonce + 1 : 0
@@ -110,11 +110,14 @@ export async function startSu(options: SuOptions): Promise<Su> {
       }
       index(schedule, entry)
       save({ kind: 'entry', processId: schedule.process.process_id, entry })
-      await gateway.upload([...uploads, signed.raw])
-      return entry
+      return { entry, raw: signed.raw }
     })
     schedule.tail = work.catch(() => undefined)
-    return work
+    // Uploads happen outside the per-process order, so the gateway bundles many at once; the
+    // answer still waits until message and assignment are on the gateway.
+    const { entry, raw } = await work
+    await gateway.upload([...uploads, raw])
+    return entry
   }
 
   const post = async (request: Request, url: URL) => {
