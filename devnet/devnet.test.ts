@@ -89,6 +89,28 @@ describe('devnet: SU, MU and gateway', () => {
     expect(process.block).toMatch(/^\d{12}$/)
     // process-id is required, as on the real SU.
     expect((await fetch(`${devnet.ready.su}/${processId}`)).status).toBe(400)
+    // Timestamp paging (what the Node CU uses): from exclusive, to inclusive, cursor = timestamp.
+    const stamps = nodes.map((n) => Number(tagValue(n.assignment.tags, 'Timestamp')))
+    const [from, to] = [stamps[2]!, stamps[7]!]
+    const byTime = (await (await fetch(`${devnet.ready.su}/${processId}?process-id=${processId}&from=${from}&to=${to}`)).json()) as Page
+    expect(byTime.edges.map((e) => Number(e.cursor))).toEqual(stamps.filter((t) => t > from && t <= to))
+    // The redirect check CUs make answers in place (no router here).
+    expect((await fetch(`${devnet.ready.su}/?process-id=${processId}`, { redirect: 'manual' })).status).toBe(200)
+  })
+
+  it('answers the gateway calls a CU makes: network height, GraphQL blocks and process tags', async () => {
+    const info = (await (await fetch(devnet.ready.gateway)).json()) as { height: number }
+    expect(info.height).toBeGreaterThan(0)
+    const res = await fetch(`${devnet.ready.gateway}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ blocks(height: { min: 0 }, first: 90, sort: HEIGHT_ASC) { pageInfo { hasNextPage } edges { node { timestamp height } } } }' }),
+    })
+    const blocks = ((await res.json()) as { data: { blocks: { edges: { node: { timestamp: number; height: number } }[] } } }).data.blocks.edges.map((e) => e.node)
+    expect(blocks.length).toBeGreaterThan(1)
+    expect(blocks.map((b) => b.height)).toEqual([...blocks.map((b) => b.height)].sort((x, y) => x - y))
+    // Block timestamps are in seconds, as on Arweave.
+    expect(blocks.at(-1)!.timestamp).toBeLessThan(Date.now() / 100)
   })
 
   it('refuses garbage and messages for unknown processes with a readable error', async () => {

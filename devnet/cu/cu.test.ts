@@ -404,6 +404,21 @@ describe('CU', () => {
     expect(results.edges).toHaveLength(3)
   })
 
+  it('counts a message that runs too long as errored and goes on from the state before it (CU-style evaluator)', async () => {
+    const slow = await newCu({ wallet: wallets['cu-2'], mode: 'cu', messageTimeoutMs: 1500 })
+    const processE = await spawn(su.url, su.address)
+    const transfer = await send(su.url, processE, wallets.deployer, [{ name: 'Action', value: 'Transfer' }, { name: 'Recipient', value: wallets['user-0'].address }, { name: 'Quantity', value: '42' }])
+    const spin = await send(su.url, processE, wallets.deployer, [{ name: 'Action', value: 'Spin' }])
+    const balance = await send(su.url, processE, wallets['user-0'], [{ name: 'Action', value: 'Balance' }])
+    expect((await getJson(`${slow.url}/result/${transfer}?process-id=${processE}`)).status).toBe(200)
+    const spun = await getJson(`${slow.url}/result/${spin}?process-id=${processE}`)
+    expect(spun.status).toBe(200)
+    expect(String((spun.body as Node).Error)).toMatch(/did not finish within 1\.5 s/)
+    const after = (await getJson(`${slow.url}/result/${balance}?process-id=${processE}`)).body as Node
+    expect(tagValue((after.Messages[0] as { Tags: Tag[] }).Tags, 'Balance')).toBe('42')
+    expect(((await getJson(`${slow.url}/results/${processE}`)).body as Connection).edges).toHaveLength(3)
+  })
+
   it('refuses processes it cannot run: 422 for an unsupported format, 413 for limits, 400/404 for bad requests', async () => {
     const oddModule = await gateway.postTransaction(
       wallets.deployer,

@@ -83,6 +83,9 @@ const pageSize = 100
  * `checkpointEvery` nonces. Unlike the real CU it keeps no 60 s dry-run result cache and no
  * dry-run rate limit: every dry-run is evaluated.
  */
+/** Checkpoint snapshots a CU keeps in memory per process, besides every 8th older one. */
+const keptSnapshots = 4
+
 export async function startCu(options: CuOptions): Promise<Cu> {
   const { port = 0, wallet, gatewayUrl, checkpointEvery = 100, faults = {}, messageTimeoutMs = 60_000, mode = 'hot' } = options
   const unitId = randomUUID()
@@ -264,6 +267,11 @@ export async function startCu(options: CuOptions): Promise<Cu> {
     if (stopping || state.snapshots.has(entry.nonce) || !state.hot) return
     const snapshot = await state.hot.snapshot()
     state.snapshots.set(entry.nonce, snapshot)
+    // Keep a ladder, not every one: the newest few, and every 8th older one.
+    const kept = [...state.snapshots.keys()].sort((a, b) => a - b)
+    for (const [i, nonce] of kept.entries()) {
+      if (i < kept.length - keptSnapshots && (nonce / checkpointEvery) % 8 !== 0) state.snapshots.delete(nonce)
+    }
     const point = {
       moduleId: state.module.id,
       processId: state.id,
