@@ -122,6 +122,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(`devnet: ${error instanceof Error ? error.message : String(error)}`)
+  const message = error instanceof Error ? error.message : String(error)
+  const busy = (error as { code?: string }).code === 'EADDRINUSE'
+  console.error(`devnet: ${message}${busy ? '\nIs another devnet running? Stop it, or choose other ports (--gateway-port, --su-port, --mu-port, --cu-port; 0 = any free port).' : ''}`)
   process.exit(2)
 })

@@ -56,6 +56,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   // arlocal binds every interface and has no host option: give it our own listen on loopback.
   const arlocal = new mod.default(1984, false, dbDir, true)
   let server: Server | undefined
+  let listenError: Promise<unknown> = Promise.resolve()
   let url = ''
   const moduleIds = new Map<string, Promise<boolean>>()
 
@@ -106,6 +107,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       if (raw) req.url = `/${raw[1]}`
       arlocalHandler(req, res)
     })
+    listenError = new Promise((_, reject) => server!.once('error', reject))
+    listenError.catch(() => undefined)
     server.listen(port, '127.0.0.1', ready)
     return server
   }
@@ -120,7 +123,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   await arlocal.connection.raw('PRAGMA synchronous = NORMAL')
   const listening = server as Server | undefined
   if (!listening) throw new Error('arlocal did not start its server')
-  if (!listening.listening) await new Promise((resolve) => listening.once('listening', resolve))
+  if (!listening.listening) await Promise.race([new Promise((resolve) => listening.once('listening', resolve)), listenError])
   url = `http://127.0.0.1:${(listening.address() as AddressInfo).port}`
 
   const arweave = Arweave.init({ host: '127.0.0.1', port: (listening.address() as AddressInfo).port, protocol: 'http' })
