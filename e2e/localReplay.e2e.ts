@@ -27,7 +27,7 @@ afterAll(async () => {
 
 async function openApp(): Promise<Page> {
   const page = await browser.newPage()
-  await page.goto(`${server.url}/`)
+  await page.goto(`${server.url}/#/local`)
   await page.getByRole('heading', { name: 'Replay a local module' }).waitFor()
   return page
 }

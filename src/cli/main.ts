@@ -1,10 +1,13 @@
 import { describeError } from '../core/errors/describeError.ts'
 import { replayCommand, replayUsage } from './replayCommand.ts'
+import { verifyCommand, verifyUsage } from './verifyCommand.ts'
 
 const usage = `holoscope — verify AO processes by replaying them
 
 Commands:
 ${replayUsage.replace(/^/gm, '  ')}
+
+${verifyUsage.replace(/^/gm, '  ')}
 `
 
 /** Runs the CLI; resolves to the process exit code (0 done, 2 could not run). */
@@ -12,6 +15,7 @@ export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv
   try {
     if (command === 'replay') return await replayCommand(rest, process.stdout, process.stderr)
+    if (command === 'verify') return await verifyCommand(rest, process.stdout, process.stderr)
     if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
       process.stdout.write(usage)
       return command === undefined ? 2 : 0

@@ -1,0 +1,115 @@
+import { existsSync, readFileSync } from 'node:fs'
+import { parseArgs } from 'node:util'
+import { describeError } from '../core/errors/describeError.ts'
+import type { Verdict } from '../core/verify/verdict.ts'
+import { spawnNodeWorker } from '../eval/node/spawnNodeWorker.ts'
+import { verifyProcess, type Endpoints } from '../replay/verifyProcess.ts'
+import { InputFileError } from './readLocalLog.ts'
+import { progressBar } from './progressBar.ts'
+
+/** Usage of `holoscope verify`. */
+export const verifyUsage = `holoscope verify <process-id> [options]
+
+Replays a process from its SU log and compares every message's result with what each CU
+reports. Exit code: 0 verified, 1 diverged, 2 could not check.
+
+  --gateway URL     Arweave gateway (default: devnet's, from .devnet/ready.json)
+  --su URL          SU to read the log from (default: found from the process's Scheduler tag)
+  --cu URL          a CU to check (repeatable; default: devnet's CUs)
+  --to NONCE        verify up to this nonce (default: the SU's latest, read once)
+  --timeout SEC     stop a message that runs longer (default 60)
+  --json            print JSON: { status, nonce, processId, divergence?, cus: [verdicts] }`
+
+const readyFile = '.devnet/ready.json'
+
+/** Runs `holoscope verify`; resolves to the exit code. */
+export async function verifyCommand(argv: string[], out: NodeJS.WriteStream, err: NodeJS.WriteStream): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      gateway: { type: 'string' },
+      su: { type: 'string' },
+      cu: { type: 'string', multiple: true },
+      to: { type: 'string' },
+      timeout: { type: 'string', default: '60' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  })
+  if (values.help) {
+    out.write(`${verifyUsage}\n`)
+    return 0
+  }
+  const [processId] = positionals
+  if (!processId) throw new InputFileError('verify needs a process id', { details: verifyUsage })
+  const endpoints = endpointsFrom(values)
+  const toNonce = values.to === undefined ? undefined : Number(values.to)
+  if (toNonce !== undefined && !(Number.isInteger(toNonce) && toNonce >= 0)) throw new InputFileError(`--to must be a nonce (0 or more), not ${JSON.stringify(values.to)}`)
+  const timeoutSeconds = Number(values.timeout)
+  if (!(timeoutSeconds > 0)) throw new InputFileError(`--timeout must be a positive number of seconds, not ${JSON.stringify(values.timeout)}`)
+
+  let progress: ReturnType<typeof progressBar> | undefined
+  let verdicts: Verdict[]
+  let reached: number
+  try {
+    const verification = await verifyProcess({
+      processId,
+      endpoints,
+      toNonce,
+      spawn: spawnNodeWorker,
+      messageTimeoutMs: timeoutSeconds * 1000,
+      onLoaded: (loaded) => (progress = progressBar(err, loaded.targetNonce + 1, 'verify')),
+      onProgress: (p) => progress?.update(p.evaluated),
+    })
+    progress?.done()
+    verification.dispose()
+    verdicts = verification.verdicts
+    reached = verification.reached
+  } catch (error) {
+    progress?.done()
+    const { message, details } = describeError(error)
+    if (values.json) out.write(`${JSON.stringify({ status: 'unchecked', processId, reason: message, ...(details ? { details } : {}) })}\n`)
+    else err.write(`Could not check: ${message}\n${details ? `  ${details}\n` : ''}`)
+    return 2
+  }
+  const diverged = verdicts.find((v) => v.status === 'diverged')
+  const unchecked = verdicts.filter((v) => v.status === 'unchecked')
+  const status = diverged ? 'diverged' : unchecked.length === verdicts.length ? 'unchecked' : 'verified'
+  if (values.json) {
+    out.write(`${JSON.stringify({ status, processId, nonce: diverged?.nonce ?? reached, ...(diverged ? { divergence: diverged } : {}), cus: verdicts })}\n`)
+  } else {
+    for (const v of verdicts) out.write(`${describeVerdict(v)}\n`)
+    if (!verdicts.length) out.write(`Replayed to nonce ${reached}; no CU given to compare with.\n`)
+  }
+  return status === 'diverged' ? 1 : status === 'unchecked' && verdicts.length ? 2 : 0
+}
+
+function describeVerdict(v: Verdict): string {
+  if (v.status === 'verified') return `Verified to nonce ${v.nonce} against CU ${v.cu}`
+  if (v.status === 'unchecked') return `Could not check against CU ${v.cu}${v.nonce === undefined ? '' : ` (at nonce ${v.nonce})`}: ${v.reason}`
+  return `Diverged at nonce ${v.nonce} from CU ${v.cu}: message ${v.messageId}, field ${v.field}\n  local: ${JSON.stringify(v.local)}\n  CU:    ${JSON.stringify(v.remote)}`
+}
+
+function endpointsFrom(values: { gateway?: string | undefined; su?: string | undefined; cu?: string[] | undefined }): Endpoints {
+  let ready: { gateway?: string; su?: string; cus?: { url: string }[] } = {}
+  if ((!values.gateway || !values.cu?.length) && existsSync(readyFile)) {
+    try {
+      ready = JSON.parse(readFileSync(readyFile, 'utf8')) as typeof ready
+    } catch {
+      throw new InputFileError(`${readyFile} is not valid JSON; restart devnet or pass --gateway and --cu`)
+    }
+  }
+  const gateway = values.gateway ?? ready.gateway
+  if (!gateway) throw new InputFileError('No gateway: pass --gateway URL, or start devnet (npm run devnet) so .devnet/ready.json names one')
+  const cus = values.cu?.length ? values.cu : (ready.cus ?? []).map((c) => c.url)
+  for (const url of [gateway, values.su, ...cus]) {
+    if (url === undefined) continue
+    try {
+      new URL(url)
+    } catch {
+      throw new InputFileError(`${JSON.stringify(url)} is not a URL`)
+    }
+  }
+  return { gateway, su: values.su, cus }
+}

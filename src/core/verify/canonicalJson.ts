@@ -1,0 +1,18 @@
+/**
+ * JSON with object keys sorted at every level, so two values that differ only in key order
+ * (one CU's serialiser against another's) compare equal. `undefined` members are left out.
+ */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(sortKeys(value))
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys)
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    return Object.fromEntries(entries.map(([k, v]) => [k, sortKeys(v)]))
+  }
+  return value
+}

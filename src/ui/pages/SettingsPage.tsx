@@ -1,0 +1,46 @@
+import { useState, type FormEvent } from 'react'
+import { defaultSettings, settingsProblem, type Settings } from '../settings/settings.ts'
+
+/** Settings: gateway, SU override and the CUs to check, one per line. */
+export function SettingsPage({ settings, onSave }: { settings: Settings; onSave: (settings: Settings) => void }) {
+  const [gateway, setGateway] = useState(settings.gateway)
+  const [su, setSu] = useState(settings.su)
+  const [cus, setCus] = useState(settings.cus.join('\n'))
+  const [problem, setProblem] = useState<string | undefined>()
+  const [saved, setSaved] = useState(false)
+  const save = (event: FormEvent) => {
+    event.preventDefault()
+    const next: Settings = { gateway: gateway.trim(), su: su.trim(), cus: cus.split(/\s+/).filter(Boolean) }
+    const wrong = settingsProblem(next)
+    setProblem(wrong)
+    if (wrong) return
+    onSave(next)
+    setSaved(true)
+  }
+  const reset = () => {
+    setGateway(defaultSettings.gateway)
+    setSu(defaultSettings.su)
+    setCus(defaultSettings.cus.join('\n'))
+  }
+  return (
+    <form className="settings" onSubmit={save}>
+      <h2>Settings</h2>
+      <label>
+        Gateway <input value={gateway} onChange={(e) => setGateway(e.target.value)} spellCheck={false} />
+      </label>
+      <label>
+        SU (empty: found from the process's Scheduler tag) <input value={su} onChange={(e) => setSu(e.target.value)} spellCheck={false} />
+      </label>
+      <label>
+        CUs to compare with, one per line <textarea value={cus} onChange={(e) => setCus(e.target.value)} rows={3} spellCheck={false} />
+      </label>
+      {problem && (
+        <p className="error" role="alert">
+          {problem}
+        </p>
+      )}
+      {saved && !problem && <p role="status">Saved.</p>}
+      <button type="submit">Save</button> <button type="button" onClick={reset}>Defaults</button>
+    </form>
+  )
+}
