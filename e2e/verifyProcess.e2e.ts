@@ -16,6 +16,7 @@ let server: Awaited<ReturnType<typeof serveStatic>>
 let devnet: Devnet
 let processId: string
 let latestNonce: number
+let moduleId: string
 
 beforeAll(async () => {
   await build({ configFile: fileURLToPath(new URL('../vite.config.ts', import.meta.url)), logLevel: 'warn' })
@@ -25,7 +26,8 @@ beforeAll(async () => {
   const users = [devnet.wallets['user-0']!, devnet.wallets['user-1']!, devnet.wallets['user-2']!]
   const context: SeedContext = { gateway: devnet.gateway, muUrl: devnet.ready.mu, muIdle: () => devnet.mu.idle(), scheduler: devnet.ready.scheduler, deployer: devnet.wallets['deployer']!, users }
   const [module] = await deployModules(context, ['lua-token'])
-  processId = await spawnProcess(context, context.deployer, module!.id, 'e2e token')
+  moduleId = module!.id
+  processId = await spawnProcess(context, context.deployer, moduleId, 'e2e token')
   for (let i = 0; i < 30; i++) {
     const from = i < 3 ? context.deployer : users[i % 3]!
     const tags = i === 9 ? [{ name: 'Action', value: 'Fail' }] : [{ name: 'Action', value: 'Transfer' }, { name: 'Recipient', value: users[(i + 1) % 3]!.address }, { name: 'Quantity', value: String(1000 + i) }]
@@ -78,6 +80,13 @@ describe('the app verifies a process against devnet', () => {
       const [account, balance] = rows[0]!
       await page.getByPlaceholder('wallet address').fill(account!)
       expect((await page.getByTestId('lookup-balance').textContent())?.replace(/\D/g, '')).toContain(BigInt(balance!).toString())
+      // Verifying again replays again but takes the module from the cache: no request names it.
+      const requested: string[] = []
+      page.on('request', (request) => requested.push(request.url()))
+      await page.getByRole('button', { name: 'Verify again' }).click()
+      await waitForText(page, `Verified to nonce ${latestNonce}`)
+      expect(requested.some((url) => url.includes(`/${processId}`))).toBe(true)
+      expect(requested.filter((url) => url.includes(moduleId))).toEqual([])
     } finally {
       await page.close()
     }
@@ -92,6 +101,17 @@ describe('the app verifies a process against devnet', () => {
       const remote = await page.getByTestId('remote-value').textContent()
       expect(remote).not.toBe(local)
       expect(remote).toContain('altered')
+    } finally {
+      await page.close()
+    }
+  })
+
+  it('shows in Settings whether each saved endpoint answers', async () => {
+    const page = await openProcess('http://127.0.0.1:1')
+    try {
+      await page.goto(`${server.url}/#/settings`)
+      await waitForText(page, `✓ ${devnet.ready.gateway} answers`)
+      await waitForText(page, 'http://127.0.0.1:1 does not answer')
     } finally {
       await page.close()
     }

@@ -12,6 +12,7 @@ import { createWorkerEvaluator, type WorkerHandle } from '../eval/createWorkerEv
 import { fetchResult } from '../net/cu.ts'
 import { fetchData, fetchTransactionMeta, findProcessSu } from '../net/gateway.ts'
 import { fetchLatestNonce, fetchSuProcess, streamLog } from '../net/su.ts'
+import { forgetModule, loadModule } from './moduleCache.ts'
 
 /** Where a process is verified: the gateway, an optional SU override and the CUs to check. */
 export type Endpoints = { gateway: string; su?: string | undefined; cus: string[] }
@@ -80,9 +81,8 @@ export async function verifyProcess(options: VerifyOptions): Promise<Verificatio
   const process = await fetchSuProcess(su, processId, signal)
   const moduleId = tagValue(process.tags, 'Module')
   if (!moduleId) throw new BaseError(`Process ${processId} has no Module tag, so it cannot be replayed.`)
-  const [moduleMeta, wasm, latest] = await Promise.all([
-    fetchTransactionMeta(endpoints.gateway, moduleId, signal),
-    fetchData(endpoints.gateway, moduleId, signal),
+  const [{ meta: moduleMeta, wasm }, latest] = await Promise.all([
+    loadModule(endpoints.gateway, moduleId, signal),
     options.toNonce === undefined ? fetchLatestNonce(su, processId, signal) : Promise.resolve(options.toNonce),
   ])
   const targetNonce = latest
@@ -91,7 +91,10 @@ export async function verifyProcess(options: VerifyOptions): Promise<Verificatio
   const env: AoEnv = toAoEnv(process, { id: moduleId, owner: moduleMeta.owner, tags: moduleMeta.tags })
   const moduleOptions = moduleOptionsFromTags(moduleMeta.tags, process.tags)
   signal?.throwIfAborted()
-  const evaluator = await createWorkerEvaluator(spawn, wasm, moduleOptions, { mode: 'hot', messageTimeoutMs })
+  const evaluator = await createWorkerEvaluator(spawn, wasm, moduleOptions, { mode: 'hot', messageTimeoutMs }).catch((error: unknown) => {
+    forgetModule(moduleId)
+    throw error
+  })
   const stop = () => evaluator.terminate()
   signal?.addEventListener('abort', stop)
   try {

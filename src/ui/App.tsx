@@ -22,7 +22,7 @@ export function App() {
           <a href="#/">Processes</a> · <a href="#/settings">Settings</a> · <a href="#/local">Replay a local module</a>
         </nav>
       </header>
-      {route.page === 'home' && <HomePage />}
+      {route.page === 'home' && <HomePage settings={settings} />}
       {route.page === 'process' && <ProcessPage key={route.id} processId={route.id} settings={settings} />}
       {route.page === 'settings' && (
         <SettingsPage

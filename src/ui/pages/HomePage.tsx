@@ -1,9 +1,24 @@
+import { useQuery } from '@tanstack/react-query'
 import { useState, type FormEvent } from 'react'
 import { checkProcessId } from '../../replay/verifyProcess.ts'
-import { knownProcesses } from '../settings/settings.ts'
+import { latestNonceQuery } from '../queries/unitQueries.ts'
+import { knownProcesses, type KnownProcess, type Settings } from '../settings/settings.ts'
+
+/** A known process, with its message count as its SU says now. */
+function ProcessLink({ process, settings }: { process: KnownProcess; settings: Settings }) {
+  const latest = useQuery(latestNonceQuery(settings, process.id))
+  const count = latest.data ?? process.latestNonce
+  return (
+    <li>
+      <a href={`#/process/${process.id}`}>{process.name}</a> <code>{process.id}</code>
+      {count !== undefined && <span className="muted"> · latest nonce {count.toLocaleString()}</span>}
+      {latest.isError && <span className="muted"> · its SU does not answer now</span>}
+    </li>
+  )
+}
 
 /** The home page: a field for any process id, and the processes devnet seeded. */
-export function HomePage() {
+export function HomePage({ settings }: { settings: Settings }) {
   const [id, setId] = useState('')
   const [problem, setProblem] = useState<string | undefined>()
   const open = (event: FormEvent) => {
@@ -44,10 +59,7 @@ export function HomePage() {
       ) : (
         <ul className="process-list">
           {knownProcesses.map((p) => (
-            <li key={p.id}>
-              <a href={`#/process/${p.id}`}>{p.name}</a> <code>{p.id}</code>
-              {p.latestNonce !== undefined && <span className="muted"> · {p.latestNonce.toLocaleString()} messages</span>}
-            </li>
+            <ProcessLink key={p.id} process={p} settings={settings} />
           ))}
         </ul>
       )}

@@ -1,8 +1,45 @@
+import { Fragment } from 'react'
+import { tagValue } from '../../core/message/tagValue.ts'
+import type { LoadedProcess } from '../../replay/verifyProcess.ts'
 import { BalancesTable } from '../components/BalancesTable.tsx'
 import { ProgressBar } from '../components/ProgressBar.tsx'
 import { VerdictHeader } from '../components/VerdictHeader.tsx'
 import { useVerification } from '../hooks/useVerification.ts'
 import type { Settings } from '../settings/settings.ts'
+
+/** What was loaded: owner, module, scheduler, SU, the pinned target nonce and every tag. */
+function ProcessDetails({ loaded }: { loaded: LoadedProcess }) {
+  const { process } = loaded
+  return (
+    <details className="process-details">
+      <summary>
+        Module <code>{loaded.moduleId}</code> · target nonce {loaded.targetNonce.toLocaleString()}
+      </summary>
+      <dl>
+        <dt>Owner</dt>
+        <dd>
+          <code>{process.owner.address}</code>
+        </dd>
+        <dt>Scheduler</dt>
+        <dd>
+          <code>{tagValue(process.tags, 'Scheduler') ?? '(none)'}</code>
+        </dd>
+        <dt>SU</dt>
+        <dd>{loaded.su}</dd>
+        <dt>Spawned</dt>
+        <dd>{new Date(process.timestamp).toLocaleString()}</dd>
+        {process.tags.map((tag, i) => (
+          <Fragment key={i}>
+            <dt>{tag.name}</dt>
+            <dd>
+              <code>{tag.value}</code>
+            </dd>
+          </Fragment>
+        ))}
+      </dl>
+    </details>
+  )
+}
 
 /** A process's page: loads it, replays it in a worker, and shows the verdict per CU and its balances. */
 export function ProcessPage({ processId, settings }: { processId: string; settings: Settings }) {
@@ -13,13 +50,8 @@ export function ProcessPage({ processId, settings }: { processId: string; settin
       <h2>{loaded?.name ?? 'Process'}</h2>
       <p className="muted">
         <code>{processId}</code>
-        {loaded && (
-          <>
-            {' '}
-            · module <code>{loaded.moduleId}</code> · SU {loaded.su} · target nonce {loaded.targetNonce.toLocaleString()}
-          </>
-        )}
       </p>
+      {loaded && <ProcessDetails loaded={loaded} />}
       {state.phase === 'loading' && (
         <div className="working">
           <p>{state.loaded ? 'Replaying the log in a worker and comparing with the CUs…' : 'Loading the process and its module…'}</p>

@@ -1,5 +1,16 @@
+import { useQuery } from '@tanstack/react-query'
 import { useState, type FormEvent } from 'react'
+import type { Unit } from '../../net/errors.ts'
+import { unitStatusQuery } from '../queries/unitQueries.ts'
 import { defaultSettings, settingsProblem, type Settings } from '../settings/settings.ts'
+
+/** Whether the saved endpoint answers, next to its field. */
+function UnitStatusLine({ unit, url }: { unit: Unit; url: string }) {
+  const status = useQuery(unitStatusQuery(unit, url))
+  if (status.isPending) return <span className="unit-status muted">checking {url}…</span>
+  if (status.isError) return <span className="unit-status error">{url} does not answer: {status.error.message}</span>
+  return <span className="unit-status ok">✓ {url} answers ({status.data.summary})</span>
+}
 
 /** Settings: gateway, SU override and the CUs to check, one per line. */
 export function SettingsPage({ settings, onSave }: { settings: Settings; onSave: (settings: Settings) => void }) {
@@ -34,6 +45,14 @@ export function SettingsPage({ settings, onSave }: { settings: Settings; onSave:
       <label>
         CUs to compare with, one per line <textarea value={cus} onChange={(e) => setCus(e.target.value)} rows={3} spellCheck={false} />
       </label>
+      <div className="unit-statuses" aria-live="polite">
+        <h3>Saved endpoints</h3>
+        <UnitStatusLine unit="gateway" url={settings.gateway} />
+        {settings.su && <UnitStatusLine unit="SU" url={settings.su} />}
+        {settings.cus.map((cu) => (
+          <UnitStatusLine key={cu} unit="CU" url={cu} />
+        ))}
+      </div>
       {problem && (
         <p className="error" role="alert">
           {problem}
