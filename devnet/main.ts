@@ -21,7 +21,7 @@ the first time, writes .devnet/ready.json and prints it. Ctrl-C stops everything
   --cu I:key=value,...    faults of CU number I (0-based), e.g.
                             --cu 1:lie-from=50,lies=output+checkpoint-sha
                             --cu 1:delay-ms=2000   --cu 1:fail-status=503
-                          lies: output, messages, dryrun-balance, checkpoint-sha
+                          lies: output, messages, dryrun-balance, checkpoint-sha, state
   --su-break-chain-at N   the SU signs a wrong Hash-Chain at nonce N
   --su-skip-nonce-at N    the SU never gives out nonce N
   --gateway-wrong-module  the gateway serves altered module bytes

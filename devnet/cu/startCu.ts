@@ -11,14 +11,14 @@ import type { Snapshot } from '../../src/eval/types.ts'
 import { HttpError, json, listenLoopback, router } from '../lib/http.ts'
 import { createLocator } from '../lib/locate.ts'
 import type { Wallet } from '../lib/wallets.ts'
-import { lieAboutBalances, lieAboutResult, wrongSha256 } from './cuLies.ts'
+import { lieAboutBalances, lieAboutMemory, lieAboutResult, wrongSha256 } from './cuLies.ts'
 import { loadAssignedMessage } from './loadAssignedMessage.ts'
 import { errorText, loadProcessContext, type ProcessContext } from './loadProcessContext.ts'
 import { resultsConnection, type ResultNode } from './resultsConnection.ts'
 import { memorySha256, signCheckpoint } from './signCheckpoint.ts'
 
 /** What a lying CU misreports (its own state stays honest). */
-export type CuLie = 'output' | 'messages' | 'dryrun-balance' | 'checkpoint-sha'
+export type CuLie = 'output' | 'messages' | 'dryrun-balance' | 'checkpoint-sha' | 'state'
 
 /**
  * Faults a CU can be started with (all off by default). `lies` apply from nonce `lieFrom`
@@ -415,6 +415,7 @@ export async function startCu(options: CuOptions): Promise<Cu> {
         evaluator.terminate()
       }
     }
+    if (lies.has('state') && found.at.nonce >= lieFrom) memory = lieAboutMemory(memory)
     return new Response(memory as Uint8Array<ArrayBuffer>, {
       headers: {
         'content-type': 'application/octet-stream',

@@ -1,3 +1,6 @@
+import { defaultCheckpointPolicy, type CheckpointPolicy } from '../core/checkpoint/checkpointPolicy.ts'
+import { checkpointDue } from '../core/checkpoint/checkpointDue.ts'
+import type { Checkpoint } from '../core/checkpoint/types.ts'
 import { BaseError } from '../core/errors/BaseError.ts'
 import { describeError } from '../core/errors/describeError.ts'
 import { tagValue } from '../core/message/tagValue.ts'
@@ -5,19 +8,28 @@ import { toAoEnv } from '../core/message/toAoEnv.ts'
 import { buildAoMessage, fromOf, toAoMessage } from '../core/message/toAoMessage.ts'
 import type { AoEnv, AoMessage, EvalResult, SuNode, SuProcess, Tag } from '../core/message/types.ts'
 import { moduleOptionsFromTags } from '../core/module/moduleOptionsFromTags.ts'
+import type { ModuleOptions } from '../core/module/types.ts'
+import { cumulativeGenesis, nextCumulativeHash } from '../core/verify/cumulativeHash.ts'
 import { decodeBalances } from '../core/verify/decodeBalances.ts'
 import { diffResults } from '../core/verify/diffResults.ts'
-import type { Verdict } from '../core/verify/verdict.ts'
-import { createWorkerEvaluator, type WorkerHandle } from '../eval/createWorkerEvaluator.ts'
+import { buildReceipt, checkReceipt, type ReceiptCheck, type VerificationReceipt } from '../core/verify/receipt.ts'
+import type { Checked, Trusted, Verdict } from '../core/verify/verdict.ts'
+import { createWorkerEvaluator, type WorkerEvaluator, type WorkerHandle } from '../eval/createWorkerEvaluator.ts'
+import type { Snapshot } from '../eval/types.ts'
+import type { CheckpointClaim } from '../net/checkpoints.ts'
 import { fetchResult } from '../net/cu.ts'
 import { fetchData, fetchTransactionMeta, findProcessSu } from '../net/gateway.ts'
-import { fetchLatestNonce, fetchSuProcess, streamLog } from '../net/su.ts'
+import { fetchLatestNonce, fetchSuProcess } from '../net/su.ts'
+import type { Store, StoredResult } from '../store/openStore.ts'
+import { checkCheckpoint, checkDryRun, checkState, gatherClaims, type ClaimDivergence, type ClaimOutcome, type CuClaims } from './cuClaims.ts'
+import { logPages } from './logPages.ts'
 import { forgetModule, loadModule } from './moduleCache.ts'
+import { seedFromCuCheckpoint } from './seedFromCuCheckpoint.ts'
 
 /** Where a process is verified: the gateway, an optional SU override and the CUs to check. */
 export type Endpoints = { gateway: string; su?: string | undefined; cus: string[] }
 
-/** Progress of a verification: messages fetched and evaluated out of the target. */
+/** Progress of a verification: messages fetched and evaluated (from `start`) out of the target. */
 export type VerifyProgress = { fetched: number; evaluated: number; total: number; perSecond: number }
 
 export type VerifyOptions = {
@@ -27,24 +39,57 @@ export type VerifyOptions = {
   toNonce?: number | undefined
   spawn: () => WorkerHandle
   onProgress?: (progress: VerifyProgress) => void
-  /** Called once the process, its module and the target nonce are known. */
+  /** Called once the process, its module, the target nonce and the starting point are known. */
   onLoaded?: (loaded: LoadedProcess) => void
+  /** Called for what a user should know but that does not stop the verification. */
+  onNotice?: (notice: string) => void
   signal?: AbortSignal
   messageTimeoutMs?: number
+  /** Local storage (IndexedDB in the app): modules, log pages, checkpoints, results, verdicts. */
+  store?: Store | undefined
+  policy?: CheckpointPolicy | undefined
+  /** Compare every claim again, ignoring the verdicts stored by earlier visits (checkpoints are still used). */
+  recheck?: boolean | undefined
+  /** Start from this CU checkpoint, trusted (labelled so in every verdict), then verify forward. */
+  trustCheckpoint?: { cu: string; claim: CheckpointClaim } | undefined
 }
 
+/** Where the replay started: nonce 0, a local checkpoint, or a CU's checkpoint (trusted). */
+export type Start = { source: 'genesis' } | { source: 'local-checkpoint'; nonce: number } | { source: 'cu-checkpoint'; nonce: number; cu: string; checkpointId: string }
+
 /** What was loaded before replaying. */
-export type LoadedProcess = { processId: string; process: SuProcess; moduleId: string; su: string; targetNonce: number; name: string | undefined }
+export type LoadedProcess = {
+  processId: string
+  process: SuProcess
+  moduleId: string
+  su: string
+  targetNonce: number
+  name: string | undefined
+  start: Start
+}
 
 /** The outcome: a verdict per CU, and the local hot instance for queries (balances). */
 export type Verification = LoadedProcess & {
   verdicts: Verdict[]
-  /** The nonce the local replay reached (the target, unless a divergence stopped it). */
+  /** The nonce the local replay reached (the target, unless every CU diverged before it). */
   reached: number
+  /** Messages evaluated by this verification (0 when the state came from a checkpoint at the target). */
+  evaluated: number
+  /** What the user should know: evicted or corrupted checkpoints, claims that could not be checked. */
+  notices: string[]
+  /** The CU checkpoints found for the process (for "start from here"). */
+  cuCheckpoints: Array<CheckpointClaim & { cu: string }>
   /** Evaluates a read-only message on the local state (a local dry-run: no CU involved). */
   query(tags: Tag[], owner?: string): Promise<EvalResult>
   /** Balances of a token process from a local `Balances` dry-run, undefined for other processes. */
   balances(): Promise<Record<string, string> | undefined>
+  /** A receipt of this verification (JSON-able). */
+  receipt(): Promise<VerificationReceipt>
+  /**
+   * Checks a receipt (another browser's, a CU's, an earlier one) against this verification. Its
+   * memory and cumulative hash are compared when it ends at the nonce this one reached.
+   */
+  checkReceipt(receipt: VerificationReceipt): Promise<ReceiptCheck>
   dispose(): void
 }
 
@@ -55,6 +100,9 @@ export class InvalidProcessIdError extends BaseError {
 
 const idPattern = /^[A-Za-z0-9_-]{43}$/
 
+/** The engine that replays, as receipts name it. */
+export const engineVersion = 'holoscope/0.1.0 ao-loader/0.0.49'
+
 /** Checks the shape of a process id: 43 characters of base64url. */
 export function checkProcessId(id: string): string {
   const trimmed = id.trim()
@@ -64,30 +112,39 @@ export function checkProcessId(id: string): string {
   return trimmed
 }
 
+/** Per CU, while verifying: its verdict once reached, what was compared, its claims and notes. */
+type CuState = { cu: string; final?: Verdict; checked: Checked; claims: CuClaims; notes: string[]; coveredTo: number }
+
 /**
- * Verifies a process: loads it and its module, streams its log from its SU page by page (the
- * hash chain checked as it goes), replays it in a worker with one hot instance, and compares
- * every message's result with what each CU reports for it. Every check pins the same target
- * nonce. Fetching overlaps evaluating: the next page downloads while this one is replayed.
+ * Verifies a process: loads it and its module, pins the target nonce, and replays its log from
+ * the best starting point (the newest local checkpoint whose history is known, else nonce 0;
+ * or a CU checkpoint the caller trusts) in a worker with one hot instance. The log streams page
+ * by page with its hash chain checked (stored pages are reused); fetching overlaps evaluating.
+ * Against every CU it compares, cheapest first, its signed checkpoints (SHA-256 of memory at a
+ * nonce), each message's result, then at the target its state and a dry-run. Checkpoints are
+ * kept locally by `policy`; results and verdicts too, so a later visit only replays the tail.
  *
  * @throws InvalidProcessIdError, network errors (NetworkError, HttpError, ProtocolError,
  *   NotFoundError), HashChainError / NonceGapError for a broken log, module errors — all "could
  *   not check": a divergence is a verdict, never an error
  */
 export async function verifyProcess(options: VerifyOptions): Promise<Verification> {
-  const { endpoints, spawn, onProgress, onLoaded, signal, messageTimeoutMs = 60_000 } = options
+  const { endpoints, spawn, onProgress, onLoaded, signal, messageTimeoutMs = 60_000, store, policy = defaultCheckpointPolicy, trustCheckpoint } = options
+  const notices: string[] = []
+  const notice = (text: string | undefined) => {
+    if (!text || notices.includes(text)) return
+    notices.push(text)
+    options.onNotice?.(text)
+  }
   const processId = checkProcessId(options.processId)
   const su = endpoints.su || (await findProcessSu(endpoints.gateway, processId, signal)).url
   const process = await fetchSuProcess(su, processId, signal)
   const moduleId = tagValue(process.tags, 'Module')
   if (!moduleId) throw new BaseError(`Process ${processId} has no Module tag, so it cannot be replayed.`)
-  const [{ meta: moduleMeta, wasm }, latest] = await Promise.all([
-    loadModule(endpoints.gateway, moduleId, signal),
+  const [{ meta: moduleMeta, wasm }, targetNonce] = await Promise.all([
+    moduleVia(store, endpoints.gateway, moduleId, notice, signal),
     options.toNonce === undefined ? fetchLatestNonce(su, processId, signal) : Promise.resolve(options.toNonce),
   ])
-  const targetNonce = latest
-  const loaded: LoadedProcess = { processId, process, moduleId, su, targetNonce, name: tagValue(process.tags, 'Name') }
-  onLoaded?.(loaded)
   const env: AoEnv = toAoEnv(process, { id: moduleId, owner: moduleMeta.owner, tags: moduleMeta.tags })
   const moduleOptions = moduleOptionsFromTags(moduleMeta.tags, process.tags)
   signal?.throwIfAborted()
@@ -99,82 +156,210 @@ export async function verifyProcess(options: VerifyOptions): Promise<Verificatio
   signal?.addEventListener('abort', stop)
   try {
     const cus = endpoints.cus
-    const verdicts = new Map<string, Verdict>()
+    // Where to start: a trusted CU checkpoint, a local checkpoint, or nonce 0.
+    const resume = trustCheckpoint
+      ? await seedFromCuCheckpoint(evaluator, endpoints.gateway, trustCheckpoint, moduleOptions, signal)
+      : await resumePoint(store, processId, targetNonce, cus, notice, options.recheck ?? false)
+    if (resume.snapshot) await evaluator.restore(resume.snapshot)
+    const start: Start = resume.start
+    const startNonce = 'nonce' in start ? start.nonce : -1
+    const trusted: Trusted | undefined = start.source === 'cu-checkpoint' ? { cu: start.cu, nonce: start.nonce, checkpointId: start.checkpointId } : undefined
+    const loaded: LoadedProcess = { processId, process, moduleId, su, targetNonce, name: tagValue(process.tags, 'Name'), start }
+    onLoaded?.(loaded)
+
+    const allClaims = await gatherClaims(endpoints.gateway, processId, cus, { after: trusted ? startNonce : -1, upTo: targetNonce }, signal)
+    const states = new Map<string, CuState>(
+      cus.map((cu) => {
+        const claims = allClaims.get(cu)!
+        const prior = resume.prior.get(cu)
+        const checked: Checked = prior?.status === 'verified' && prior.checked ? { ...prior.checked, state: false, dryRun: false } : { results: 0, checkpoints: 0, state: false, dryRun: false }
+        const state: CuState = { cu, checked, claims, notes: [...claims.notes], coveredTo: prior?.status === 'verified' ? Math.min(prior.nonce, startNonce) : trusted ? startNonce : -1 }
+        // A verdict an earlier visit reached on this same history stands: verified to the target
+        // with its state or dry-run compared there, or diverged before where this replay starts.
+        if (prior && ((prior.status === 'verified' && prior.nonce === targetNonce && startNonce === targetNonce && (prior.checked?.state || prior.checked?.dryRun)) || (prior.status === 'diverged' && prior.nonce <= startNonce))) state.final = prior
+        return [cu, state]
+      }),
+    )
+
+    // Results before the starting point come from the store: compare them with the CUs'.
+    if (startNonce >= 0 && !trusted) await compareStoredResults(store!, processId, startNonce, [...states.values()], signal)
+    // Checkpoint claims at or below the start are compared with local checkpoints at their nonce.
+    if (startNonce >= 0 && !trusted && store) await compareWithLocalCheckpoints(store, processId, startNonce, [...states.values()])
+
     let fetched = 0
     let evaluated = 0
-    let reached = -1
-    // A dry-run runs at the time and height of the last evaluated message, as on a CU.
-    const last = { timestamp: 0, blockHeight: 0 }
+    let reached = startNonce
+    let cumulative = resume.cumulative
+    let hashChain = resume.hashChain
+    const last: { timestamp: number; blockHeight: number; messageId: string; assignmentId?: string } = { timestamp: resume.timestamp, blockHeight: resume.blockHeight, messageId: resume.messageId ?? processId }
     const started = performance.now()
-    const report = () => onProgress?.({ fetched, evaluated, total: targetNonce + 1, perSecond: evaluated / Math.max((performance.now() - started) / 1000, 1e-3) })
-
-    // Pages are fetched one ahead of evaluation: the stream is pulled while a page is replayed.
-    const pages = streamLog(su, processId, { toNonce: targetNonce, ...(signal ? { signal } : {}) })
-    const pull = () => {
-      const pulled = pages.next()
-      pulled.catch(() => undefined)
-      return pulled
-    }
-    let next = pull()
-    for (;;) {
-      const page = await next
-      if (page.done) break
-      next = pull()
-      fetched += page.value.length
-      report()
-      // CU results for the page are asked for while the page is replayed.
-      const remote = page.value.map((node) => cus.map((cu) => (verdicts.has(cu) ? undefined : resultOf(cu, processId, node, signal))))
-      for (const [i, node] of page.value.entries()) {
-        signal?.throwIfAborted()
-        const msg = await messageOf(endpoints.gateway, node, signal)
-        const [step] = await evaluator.evaluate([msg], env)
-        const nonce = Number(tagValue(node.assignment.tags, 'Nonce'))
-        last.timestamp = msg.Timestamp
-        last.blockHeight = msg['Block-Height']
-        evaluated++
-        reached = nonce
-        for (const [c, cu] of cus.entries()) {
-          if (verdicts.has(cu)) continue
-          const theirs = await remote[i]![c]!
-          if ('unchecked' in theirs) {
-            verdicts.set(cu, { status: 'unchecked', cu, reason: theirs.unchecked, nonce })
-            continue
-          }
-          const difference = diffResults(step!.result, theirs.result)
-          if (difference) verdicts.set(cu, { status: 'diverged', cu, nonce, messageId: msg.Id ?? processId, ...difference })
-        }
-        report()
-        if (cus.length && cus.every((cu) => verdicts.has(cu))) break
+    const report = () => onProgress?.({ fetched, evaluated, total: targetNonce - startNonce, perSecond: evaluated / Math.max((performance.now() - started) / 1000, 1e-3) })
+    const open = () => [...states.values()].filter((s) => !s.final)
+    const claimNonces = new Map<number, Array<{ state: CuState; claim: CheckpointClaim }>>()
+    for (const state of states.values()) {
+      for (const claim of state.claims.checkpoints) {
+        if (claim.nonce <= startNonce) continue
+        claimNonces.set(claim.nonce, [...(claimNonces.get(claim.nonce) ?? []), { state, claim }])
       }
-      if (cus.length && cus.every((cu) => verdicts.has(cu))) break
     }
-    void pages.return(undefined)
-    for (const cu of cus) if (!verdicts.has(cu)) verdicts.set(cu, { status: 'verified', cu, nonce: reached })
-    const query = (tags: Tag[], owner = process.owner.address) =>
-      evaluator.query(
-        buildAoMessage({
-          Id: '1234',
-          Owner: owner,
-          Target: processId,
-          Anchor: '0',
-          Data: '1234',
-          From: fromOf(tags, owner),
-          Tags: [{ name: 'Data-Protocol', value: 'ao' }, { name: 'Type', value: 'Message' }, { name: 'Variant', value: 'ao.TN.1' }, ...tags],
-          Timestamp: last.timestamp,
-          'Block-Height': last.blockHeight,
-          Cron: false,
-          'Read-Only': true,
+    let sinceCheckpoint = { messages: 0, evaluationMs: 0 }
+    const takeCheckpoint = async (memory?: Snapshot) => {
+      if (!store || trusted) return memory
+      const snapshot = memory ?? (await evaluator.snapshot())
+      const point = { processId, moduleId, nonce: reached, timestamp: last.timestamp, blockHeight: last.blockHeight, hashChain: hashChain ?? '', cumulativeHash: cumulative, assignmentId: last.assignmentId }
+      try {
+        const outcome = await store.putCheckpoint(point, snapshot)
+        notice(outcome.notice)
+        await store.pruneCheckpoints(processId, policy)
+        for (const state of open()) {
+          await store.putVerdict(processId, { status: 'verified', cu: state.cu, nonce: reached, checked: state.checked })
+        }
+      } catch (error) {
+        notice(`A checkpoint at nonce ${reached} could not be stored: ${describeError(error).message}. The replay goes on.`)
+      }
+      sinceCheckpoint = { messages: 0, evaluationMs: 0 }
+      return snapshot
+    }
+
+    if (reached < targetNonce && (open().length || !cus.length || store)) {
+      const pages = logPages({ store, su, processId, afterNonce: startNonce, toNonce: targetNonce, previous: resume.previous, signal, onNotice: notice })
+      const pull = () => {
+        const pulled = pages.next()
+        pulled.catch(() => undefined)
+        return pulled
+      }
+      let next = pull()
+      for (;;) {
+        const page = await next
+        if (page.done) break
+        next = pull()
+        fetched += page.value.length
+        report()
+        // CU results for the page are asked for while the page is replayed.
+        const remote = page.value.map((node) => cus.map((cu) => (states.get(cu)!.final || nonceOf(node) <= states.get(cu)!.coveredTo ? undefined : resultOf(cu, processId, node, signal))))
+        const results: StoredResult[] = []
+        for (const [i, node] of page.value.entries()) {
+          signal?.throwIfAborted()
+          const msg = await messageOf(endpoints.gateway, node, signal)
+          const nonce = nonceOf(node)
+          const claimsHere = claimNonces.get(nonce)?.filter((c) => !c.state.final)
+          const began = performance.now()
+          const [step] = await evaluator.evaluate([msg], env, Boolean(claimsHere?.length))
+          sinceCheckpoint.evaluationMs += performance.now() - began
+          sinceCheckpoint.messages++
+          last.timestamp = msg.Timestamp
+          last.blockHeight = msg['Block-Height']
+          last.messageId = msg.Id ?? processId
+          last.assignmentId = node.assignment.id
+          hashChain = tagValue(node.assignment.tags, 'Hash-Chain') ?? hashChain
+          cumulative = nextCumulativeHash(cumulative, nonce, step!.result)
+          results.push({ nonce, messageId: last.messageId, digest: cumulative, result: step!.result })
+          evaluated++
+          reached = nonce
+          // Signed checkpoints at this nonce, while the worker's memory is the memory after it.
+          for (const { state, claim } of claimsHere ?? []) {
+            const outcome = await checkCheckpoint(endpoints.gateway, claim, step!.memory!, (length) => evaluator.digest(length), signal)
+            settle(state, outcome, 'checkpoints', last.messageId, trusted)
+          }
+          for (const [c, cu] of cus.entries()) {
+            const state = states.get(cu)!
+            const pending = remote[i]![c]
+            if (state.final || !pending) continue
+            const theirs = await pending
+            if ('unchecked' in theirs) {
+              state.final = { status: 'unchecked', cu, reason: theirs.unchecked, nonce }
+              continue
+            }
+            const difference = diffResults(step!.result, theirs.result)
+            state.checked.results++
+            if (difference) state.final = { status: 'diverged', cu, nonce, claim: 'result', messageId: last.messageId, ...difference, ...(trusted ? { trusted } : {}) }
+          }
+          report()
+          if (checkpointDue({ ...sinceCheckpoint, atEnd: false }, policy)) {
+            if (store) notice((await store.putResults(processId, results.splice(0))).notice)
+            await takeCheckpoint()
+          }
+          if (cus.length && !open().length && !store) break
+        }
+        if (store && results.length) notice((await store.putResults(processId, results)).notice)
+        if (cus.length && !open().length && !store) break
+      }
+      void pages.return(undefined)
+    }
+
+    // At the target: the final checkpoint, then each open CU's state and dry-run.
+    const atTarget = reached === targetNonce
+    let memory: Snapshot | undefined
+    if (atTarget && sinceCheckpoint.messages > 0) memory = await takeCheckpoint()
+    const query = (tags: Tag[], owner = process.owner.address) => evaluator.query(dryRunMessage(processId, tags, owner, last), env)
+    let balances: Record<string, string> | undefined | null = null
+    const localBalances = async () => {
+      if (balances === null) balances = decodeBalances(await query([{ name: 'Action', value: 'Balances' }]))
+      return balances
+    }
+    if (atTarget && open().length) {
+      memory ??= await evaluator.snapshot()
+      const tokenBalances = await localBalances()
+      const localDryRun = tokenBalances ? await query([{ name: 'Action', value: 'Balances' }]) : undefined
+      await Promise.all(
+        open().map(async (state) => {
+          settle(state, await checkState(state.cu, processId, { nonce: reached, timestamp: last.timestamp }, memory!.memory, signal), 'state', last.messageId, trusted)
+          if (state.final || !localDryRun) return
+          const message = { Owner: process.owner.address, Tags: [{ name: 'Action', value: 'Balances' }] }
+          settle(state, await checkDryRun(state.cu, processId, { nonce: reached, messageId: last.messageId }, message, localDryRun, signal), 'dryRun', last.messageId, trusted)
         }),
-        env,
       )
+    }
+    for (const state of states.values()) {
+      if (!state.final) state.final = { status: 'verified', cu: state.cu, nonce: reached, checked: state.checked, ...(trusted ? { trusted } : {}) }
+      if (state.notes.length && state.final.status !== 'unchecked') state.final.notes = state.notes
+    }
+    const verdicts = cus.map((cu) => states.get(cu)!.final!)
+    if (store && !trusted) for (const verdict of verdicts) if (verdict.status !== 'unchecked') notice((await store.putVerdict(processId, verdict)).notice)
     signal?.removeEventListener('abort', stop)
+    const memoryFacts = async () => {
+      if (memory) return { sha256: await sha256Hex(memory.memory), length: memory.memory.byteLength }
+      const digest = await evaluator.digest()
+      return { sha256: digest.sha256, length: digest.length }
+    }
     return {
       ...loaded,
-      verdicts: cus.map((cu) => verdicts.get(cu)!),
+      verdicts,
       reached,
+      evaluated,
+      notices,
+      cuCheckpoints: [...allClaims.values()].flatMap((c) => c.checkpoints.map((claim) => ({ ...claim, cu: c.cu }))),
       query,
-      async balances() {
-        return decodeBalances(await query([{ name: 'Action', value: 'Balances' }]))
+      balances: localBalances,
+      async receipt() {
+        return buildReceipt({
+          process: processId,
+          module: moduleId,
+          nonces: { from: trusted ? startNonce + 1 : 0, to: reached },
+          hashChain: hashChain ?? null,
+          memory: await memoryFacts(),
+          cumulativeHash: cumulative,
+          verdicts,
+          engine: { version: engineVersion, moduleOptions },
+          createdAt: new Date(),
+        })
+      },
+      async checkReceipt(receipt) {
+        const here = receipt.nonces.to === reached
+        const memory = here ? await evaluator.digest(receipt.memory.length) : undefined
+        return checkReceipt(receipt, {
+          process: processId,
+          module: moduleId,
+          moduleOptions,
+          ...(here
+            ? {
+                nonces: { from: trusted ? startNonce + 1 : 0, to: reached },
+                hashChain: hashChain ?? null,
+                cumulativeHash: cumulative,
+                memory: { sha256: memory!.sha256, zeroTail: memory!.zeroTail },
+              }
+            : {}),
+        })
       },
       dispose: stop,
     }
@@ -186,17 +371,179 @@ export async function verifyProcess(options: VerifyOptions): Promise<Verificatio
   }
 }
 
+/** Records a claim's outcome on a CU: counted, its verdict when it did not hold, or a note. */
+function settle(state: CuState, outcome: ClaimOutcome, counter: 'checkpoints' | 'state' | 'dryRun', messageId: string, trusted: Trusted | undefined): void {
+  if (outcome.held === undefined) {
+    state.notes.push(outcome.note)
+    return
+  }
+  if (outcome.held) {
+    if (counter === 'checkpoints') state.checked.checkpoints++
+    else state.checked[counter] = true
+    state.notes.push(...outcome.notes)
+    return
+  }
+  state.final = divergenceVerdict(state.cu, outcome.divergence, messageId, trusted)
+}
+
+function divergenceVerdict(cu: string, d: ClaimDivergence, messageId: string, trusted: Trusted | undefined): Verdict {
+  return {
+    status: 'diverged',
+    cu,
+    nonce: d.nonce,
+    claim: d.claim,
+    messageId,
+    field: d.field,
+    local: d.local,
+    remote: d.remote,
+    ...(d.claimId ? { claimId: d.claimId } : {}),
+    ...(trusted ? { trusted } : {}),
+    ...(d.notes.length ? { notes: d.notes } : {}),
+  }
+}
+
+/** Where a replay resumes: the state to restore and what is known of the history before it. */
+export type Resume = {
+  start: Start
+  snapshot: Snapshot | undefined
+  previous: { assignmentId: string; hashChain: string } | undefined
+  cumulative: string
+  hashChain: string | undefined
+  timestamp: number
+  blockHeight: number
+  messageId: string | undefined
+  /** The stored verdicts, by CU. */
+  prior: Map<string, Verdict>
+}
+
+const genesis = (prior = new Map<string, Verdict>()): Resume => ({
+  start: { source: 'genesis' },
+  snapshot: undefined,
+  previous: undefined,
+  cumulative: cumulativeGenesis,
+  hashChain: undefined,
+  timestamp: 0,
+  blockHeight: 0,
+  messageId: undefined,
+  prior,
+})
+
+/**
+ * The newest local checkpoint at or below the target that loads intact (a corrupted one is
+ * dropped with a notice and the next older tried), or nonce 0.
+ */
+async function resumePoint(store: Store | undefined, processId: string, targetNonce: number, cus: readonly string[], notice: (text: string) => void, recheck: boolean): Promise<Resume> {
+  if (!store) return genesis()
+  const prior = new Map((recheck ? [] : await store.getVerdicts(processId)).filter((v) => v.verdict.nonce !== undefined && v.verdict.nonce <= targetNonce).map((v) => [v.verdict.cu, v.verdict]))
+  for (let below = targetNonce; ; ) {
+    const checkpoint: Checkpoint | undefined = await store.latestCheckpoint(processId, below)
+    if (!checkpoint) return genesis(prior)
+    const loaded = await store.loadCheckpoint({ processId, nonce: checkpoint.nonce })
+    if (loaded.status === 'corrupted') {
+      notice(`${loaded.error.message} It was discarded; the replay rebuilds it.`)
+      below = checkpoint.nonce - 1
+      continue
+    }
+    if (loaded.status === 'missing') {
+      below = checkpoint.nonce - 1
+      continue
+    }
+    // Results before it must be there for CUs not yet compared so far: otherwise start earlier.
+    const needed = Math.min(...cus.map((cu) => coveredBy(prior.get(cu))), checkpoint.nonce)
+    if (needed < checkpoint.nonce) {
+      const stored = await store.getResults(processId, needed + 1, checkpoint.nonce)
+      if (stored.length !== checkpoint.nonce - needed || stored.some((r) => !r.result)) {
+        below = checkpoint.nonce - 1
+        continue
+      }
+    }
+    return {
+      start: { source: 'local-checkpoint', nonce: checkpoint.nonce },
+      snapshot: loaded.snapshot,
+      previous: checkpoint.assignmentId && checkpoint.hashChain ? { assignmentId: checkpoint.assignmentId, hashChain: checkpoint.hashChain } : undefined,
+      cumulative: checkpoint.cumulativeHash ?? cumulativeGenesis,
+      hashChain: checkpoint.hashChain || undefined,
+      timestamp: checkpoint.timestamp,
+      blockHeight: checkpoint.blockHeight,
+      messageId: (await store.getResults(processId, checkpoint.nonce, checkpoint.nonce))[0]?.messageId,
+      prior,
+    }
+  }
+}
+
+function coveredBy(verdict: Verdict | undefined): number {
+  return verdict?.status === 'verified' ? verdict.nonce : -1
+}
+
+/** Compares stored local results up to `upTo` with each CU's, for the CUs not compared that far. */
+async function compareStoredResults(store: Store, processId: string, upTo: number, states: CuState[], signal?: AbortSignal): Promise<void> {
+  const from = Math.min(...states.map((s) => s.coveredTo)) + 1
+  if (from > upTo) return
+  const stored = await store.getResults(processId, from, upTo)
+  for (const state of states) {
+    const due = stored.filter((r) => r.nonce > state.coveredTo)
+    for (let i = 0; i < due.length && !state.final; i += 16) {
+      const batch = due.slice(i, i + 16)
+      const theirs = await Promise.all(batch.map((r) => resultOfMessage(state.cu, processId, r.messageId, signal)))
+      for (const [j, r] of batch.entries()) {
+        const remote = theirs[j]!
+        if ('unchecked' in remote) {
+          state.final = { status: 'unchecked', cu: state.cu, reason: remote.unchecked, nonce: r.nonce }
+          break
+        }
+        const difference = diffResults(r.result!, remote.result)
+        state.checked.results++
+        if (difference) {
+          state.final = { status: 'diverged', cu: state.cu, nonce: r.nonce, claim: 'result', messageId: r.messageId, ...difference }
+          break
+        }
+      }
+    }
+    state.coveredTo = upTo
+  }
+}
+
+/** Compares CU checkpoint claims at or below `upTo` with local checkpoints at the same nonce. */
+async function compareWithLocalCheckpoints(store: Store, processId: string, upTo: number, states: CuState[]): Promise<void> {
+  const local = new Map((await store.listCheckpoints(processId)).map((c) => [c.nonce, c]))
+  for (const state of states) {
+    for (const claim of state.claims.checkpoints) {
+      if (state.final || claim.nonce > upTo) continue
+      const ours = local.get(claim.nonce)
+      if (!ours) continue
+      if (ours.sha256 === claim.sha256) state.checked.checkpoints++
+      else state.final = divergenceVerdict(state.cu, { claim: 'checkpoint', nonce: claim.nonce, field: 'SHA-256', local: ours.sha256, remote: claim.sha256, claimId: claim.id, notes: [] }, claim.id, undefined)
+    }
+  }
+}
+
+/** The module by id: from the store, else the gateway (then stored), else the page's cache. */
+async function moduleVia(store: Store | undefined, gateway: string, moduleId: string, notice: (text: string | undefined) => void, signal?: AbortSignal) {
+  if (!store) return loadModule(gateway, moduleId, signal)
+  const stored = await store.getModule(moduleId).catch(() => undefined)
+  if (stored) return { meta: { owner: stored.module.owner, tags: stored.module.tags }, wasm: stored.bytes }
+  const loaded = await loadModule(gateway, moduleId, signal)
+  notice((await store.putModule({ id: moduleId, owner: loaded.meta.owner, tags: loaded.meta.tags }, loaded.wasm).catch(() => undefined))?.notice)
+  return loaded
+}
+
 type Remote = { result: EvalResult } | { unchecked: string }
 
 /** A CU's result for one log edge, or why it could not be had (never thrown). */
-async function resultOf(cu: string, processId: string, node: SuNode, signal?: AbortSignal): Promise<Remote> {
-  const id = node.message?.id ?? tagValue(node.assignment.tags, 'Message') ?? processId
+function resultOf(cu: string, processId: string, node: SuNode, signal?: AbortSignal): Promise<Remote> {
+  return resultOfMessage(cu, processId, node.message?.id ?? tagValue(node.assignment.tags, 'Message') ?? processId, signal)
+}
+
+async function resultOfMessage(cu: string, processId: string, id: string, signal?: AbortSignal): Promise<Remote> {
   try {
     return { result: await fetchResult(cu, processId, id, signal) }
   } catch (error) {
+    signal?.throwIfAborted()
     return { unchecked: describeError(error).message }
   }
 }
+
+const nonceOf = (node: SuNode) => Number(tagValue(node.assignment.tags, 'Nonce'))
 
 /** The message a CU builds for an edge; assignments of existing messages are loaded from the gateway. */
 async function messageOf(gateway: string, node: SuNode, signal?: AbortSignal): Promise<AoMessage> {
@@ -207,3 +554,27 @@ async function messageOf(gateway: string, node: SuNode, signal?: AbortSignal): P
   const [meta, data] = await Promise.all([fetchTransactionMeta(gateway, id, signal), excluded.includes('Data') ? Promise.resolve(undefined) : fetchData(gateway, id, signal)])
   return toAoMessage(node, { ...meta, data: data === undefined ? null : new TextDecoder().decode(data) })
 }
+
+/** A read-only message at the time and height of the last evaluated message, as a CU's dry-run. */
+function dryRunMessage(processId: string, tags: Tag[], owner: string, last: { timestamp: number; blockHeight: number }): AoMessage {
+  return buildAoMessage({
+    Id: '1234',
+    Owner: owner,
+    Target: processId,
+    Anchor: '0',
+    Data: '1234',
+    From: fromOf(tags, owner),
+    Tags: [{ name: 'Data-Protocol', value: 'ao' }, { name: 'Type', value: 'Message' }, { name: 'Variant', value: 'ao.TN.1' }, ...tags],
+    Timestamp: last.timestamp,
+    'Block-Height': last.blockHeight,
+    Cron: false,
+    'Read-Only': true,
+  })
+}
+
+async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>))
+  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('')
+}
+
+export type { ModuleOptions, WorkerEvaluator }

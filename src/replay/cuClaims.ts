@@ -1,0 +1,133 @@
+import { describeError } from '../core/errors/describeError.ts'
+import type { EvalResult } from '../core/message/types.ts'
+import { compareMemory } from '../core/verify/compareMemory.ts'
+import { diffResults } from '../core/verify/diffResults.ts'
+import type { ClaimField, ClaimKind } from '../core/verify/verdict.ts'
+import type { MemoryDigest } from '../eval/memoryDigest.ts'
+import { checkpointMemorySha, discoverCheckpoints, verifyCheckpointItem, type CheckpointClaim } from '../net/checkpoints.ts'
+import { dryRun, fetchCuAddress, type DryRunMessage } from '../net/cu.ts'
+import { fetchCuState, StateNotReadyError } from '../net/cuState.ts'
+
+/** What one CU attests about a process, found before replaying: its wallet and its checkpoints. */
+export type CuClaims = { cu: string; address: string | undefined; checkpoints: CheckpointClaim[]; notes: string[] }
+
+/** A claim that did not hold: its kind, where, the field, both values, and notes for a person. */
+export type ClaimDivergence = { claim: ClaimKind; nonce: number; field: ClaimField; local: unknown; remote: unknown; claimId?: string; notes: string[] }
+
+/** The outcome of checking one claim: it held, it did not, or it could not be checked (a note). */
+export type ClaimOutcome = { held: true; notes: string[] } | { held: false; divergence: ClaimDivergence } | { held: undefined; note: string }
+
+/**
+ * Finds, for every CU, its wallet address (`GET /`) and the checkpoints it signed for this
+ * process at nonces in (`after`, `upTo`], via the gateway's GraphQL. Never throws: what could
+ * not be found becomes a note.
+ */
+export async function gatherClaims(gateway: string, processId: string, cus: readonly string[], range: { after: number; upTo: number }, signal?: AbortSignal): Promise<Map<string, CuClaims>> {
+  const claims = new Map<string, CuClaims>()
+  await Promise.all(
+    cus.map(async (cu) => {
+      const entry: CuClaims = { cu, address: undefined, checkpoints: [], notes: [] }
+      claims.set(cu, entry)
+      try {
+        entry.address = await fetchCuAddress(cu, signal)
+      } catch (error) {
+        entry.notes.push(`Its wallet address is unknown (${describeError(error).message}), so its checkpoints were not looked up.`)
+      }
+    }),
+  )
+  const owners = [...claims.values()].flatMap((c) => (c.address ? [c.address] : []))
+  if (!owners.length) return claims
+  try {
+    const found = await discoverCheckpoints(gateway, processId, { owners, signal })
+    for (const entry of claims.values()) {
+      entry.checkpoints = found.claims.filter((c) => c.owner === entry.address && c.nonce > range.after && c.nonce <= range.upTo)
+      if (found.truncated) entry.notes.push('The gateway listed more checkpoints than were read; the oldest were not compared.')
+    }
+  } catch (error) {
+    signal?.throwIfAborted()
+    for (const entry of claims.values()) entry.notes.push(`Its checkpoints could not be listed: ${describeError(error).message}`)
+  }
+  return claims
+}
+
+/**
+ * Checks a signed checkpoint against the local memory at its nonce. The claim counts only when
+ * its data item verifies as signed by the CU's wallet. A SHA-256 that differs is looked into:
+ * the body's own hash (a CU can attest a hash that is not that of the memory it uploaded) and,
+ * when the memory lengths differ, the local memory at the checkpoint's length (`digestAt`).
+ */
+export async function checkCheckpoint(
+  gateway: string,
+  claim: CheckpointClaim,
+  local: MemoryDigest,
+  digestAt: (length: number) => Promise<MemoryDigest>,
+  signal?: AbortSignal,
+): Promise<ClaimOutcome> {
+  let signed
+  try {
+    signed = await verifyCheckpointItem(gateway, claim, { signal })
+  } catch (error) {
+    signal?.throwIfAborted()
+    return { held: undefined, note: `Checkpoint ${claim.id} at nonce ${claim.nonce} could not be checked: ${describeError(error).message}` }
+  }
+  if (!signed.valid) return { held: undefined, note: `Checkpoint ${claim.id} at nonce ${claim.nonce} is not validly signed by ${claim.owner} (${signed.problems.join('; ')}); not counted as the CU's claim.` }
+  if (claim.sha256 === local.sha256) return { held: true, notes: [] }
+  let body
+  try {
+    body = await checkpointMemorySha(gateway, claim, { signal, body: signed.body })
+  } catch (error) {
+    signal?.throwIfAborted()
+    return { held: undefined, note: `Checkpoint ${claim.id} at nonce ${claim.nonce}: its body cannot be read (${describeError(error).message}).` }
+  }
+  const notes = body.matches ? [] : [`The CU's own checkpoint body hashes to ${body.sha256}, not to the SHA-256 it signed.`]
+  if (body.matches && body.length !== local.length) {
+    // A heap's length depends on its growth history: compare at the checkpoint's length.
+    const atLength = await digestAt(body.length)
+    if (atLength.sha256 === claim.sha256 && atLength.zeroTail) return { held: true, notes: [`Checkpoint ${claim.id} holds ${body.length} bytes of memory, the local memory ${local.length}; equal at its length, the rest zeros.`] }
+  }
+  return { held: false, divergence: { claim: 'checkpoint', nonce: claim.nonce, field: 'SHA-256', local: local.sha256, remote: claim.sha256, claimId: claim.id, notes } }
+}
+
+/**
+ * Compares a CU's memory of the process (`/state?to=<timestamp>`) with the local memory after
+ * the target message. A CU still evaluating (202) is asked again a few times.
+ */
+export async function checkState(cu: string, processId: string, at: { nonce: number; timestamp: number }, local: Uint8Array, signal?: AbortSignal): Promise<ClaimOutcome> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const state = await fetchCuState(cu, processId, { to: at.timestamp, signal })
+      if (state.ordinate !== undefined && state.ordinate !== String(at.nonce)) {
+        return { held: undefined, note: `Its state at timestamp ${at.timestamp} is at nonce ${state.ordinate}, not ${at.nonce} (messages share that millisecond); not compared.` }
+      }
+      const comparison = compareMemory(local, state.memory)
+      if (comparison.equal) return { held: true, notes: [] }
+      const window = (bytes: Uint8Array) => `${bytes.byteLength} bytes; at offset ${comparison.offset}: ${hex(bytes.subarray(comparison.offset, comparison.offset + 16))}`
+      return { held: false, divergence: { claim: 'state', nonce: at.nonce, field: 'memory', local: window(local), remote: window(state.memory), notes: [] } }
+    } catch (error) {
+      signal?.throwIfAborted()
+      if (error instanceof StateNotReadyError && attempt < 4) {
+        await new Promise((resolve) => setTimeout(resolve, 500 * (attempt + 1)))
+        continue
+      }
+      return { held: undefined, note: `Its state could not be compared: ${describeError(error).message}` }
+    }
+  }
+}
+
+/** Compares a CU's dry-run on its state after the target message with the same dry-run run locally. */
+export async function checkDryRun(cu: string, processId: string, at: { nonce: number; messageId: string }, message: DryRunMessage, local: EvalResult, signal?: AbortSignal): Promise<ClaimOutcome> {
+  let remote: EvalResult
+  try {
+    remote = await dryRun(cu, processId, message, { to: at.messageId, signal })
+  } catch (error) {
+    signal?.throwIfAborted()
+    return { held: undefined, note: `Its dry-run could not be compared: ${describeError(error).message}` }
+  }
+  const difference = diffResults(local, remote)
+  if (!difference) return { held: true, notes: [] }
+  return { held: false, divergence: { claim: 'dry-run', nonce: at.nonce, ...difference, notes: [`Dry-run: ${message.Tags.map((t) => `${t.name}=${t.value}`).join(', ')}`] } }
+}
+
+function hex(bytes: Uint8Array): string {
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join(' ')
+}

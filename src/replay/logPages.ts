@@ -1,0 +1,48 @@
+import { tagValue } from '../core/message/tagValue.ts'
+import type { SuNode } from '../core/message/types.ts'
+import { streamLog } from '../net/su.ts'
+import type { Store } from '../store/openStore.ts'
+
+/** Where `logPages` reads: the store (optional) and the SU, from `afterNonce` (exclusive) to `toNonce`. */
+export type LogPagesOptions = {
+  store: Store | undefined
+  su: string
+  processId: string
+  afterNonce: number
+  toNonce: number
+  /** The assignment at `afterNonce`, to check the first fetched link against. */
+  previous: { assignmentId: string; hashChain: string } | undefined
+  signal?: AbortSignal | undefined
+  onNotice?: (notice: string) => void
+}
+
+/**
+ * A process's log from `afterNonce + 1` to `toNonce`, page by page: the pages already stored
+ * (they were checked when fetched), then the rest streamed from the SU with its hash chain
+ * checked from the last stored assignment on, and stored as it comes.
+ */
+export async function* logPages(options: LogPagesOptions): AsyncGenerator<SuNode[], void, undefined> {
+  const { store, su, processId, toNonce, signal } = options
+  let after = options.afterNonce
+  let previous = options.previous
+  if (store) {
+    for (const page of await store.getPages(processId, after + 1, toNonce)) {
+      const nodes = page.nodes.filter((node) => Number(tagValue(node.assignment.tags, 'Nonce')) <= toNonce)
+      if (!nodes.length) break
+      yield nodes
+      const lastNode = nodes[nodes.length - 1]!
+      after = Number(tagValue(lastNode.assignment.tags, 'Nonce'))
+      const hashChain = tagValue(lastNode.assignment.tags, 'Hash-Chain')
+      previous = hashChain ? { assignmentId: lastNode.assignment.id, hashChain } : undefined
+    }
+  }
+  if (after >= toNonce) return
+  for await (const nodes of streamLog(su, processId, { afterNonce: after < 0 ? undefined : after, toNonce, previous, signal })) {
+    if (store && nodes.length) {
+      const first = Number(tagValue(nodes[0]!.assignment.tags, 'Nonce'))
+      const outcome = await store.putPage(processId, { fromNonce: first, toNonce: first + nodes.length - 1, nodes }).catch(() => undefined)
+      if (outcome?.notice) options.onNotice?.(outcome.notice)
+    }
+    yield nodes
+  }
+}

@@ -1,0 +1,189 @@
+import 'fake-indexeddb/auto'
+import { openDB } from 'idb'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { deployModules, sendMessage, spawnProcess, type SeedContext } from '../../devnet/seed.ts'
+import type { Devnet } from '../../devnet/startDevnet.ts'
+import { eventually, startTestDevnet } from '../../devnet/testing.ts'
+import { parseReceipt, serializeReceipt } from '../core/verify/receipt.ts'
+import type { Verdict } from '../core/verify/verdict.ts'
+import { spawnNodeWorker } from '../eval/node/spawnNodeWorker.ts'
+import { discoverCheckpoints } from '../net/checkpoints.ts'
+import { openStore, type Store } from '../store/openStore.ts'
+import { verifyProcess, type VerifyOptions } from './verifyProcess.ts'
+
+// One devnet, five CUs: an honest one, and one for each kind of claim a CU can get wrong.
+// Every CU publishes a signed checkpoint every 4 nonces.
+const lies = [undefined, { lieFrom: 8, lies: ['checkpoint-sha' as const] }, { lieFrom: 0, lies: ['dryrun-balance' as const] }, { lieFrom: 6, lies: ['output' as const] }, { lieFrom: 0, lies: ['state' as const] }]
+const policy = { everyMessages: 5, everySeconds: 600, keepNewest: 3, ladderBase: 10 }
+
+let devnet: Devnet
+let context: SeedContext
+let processId: string
+let latest: number
+let databases = 0
+
+async function send(count: number): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    const to = context.users[i % context.users.length]!
+    await sendMessage(context, context.deployer, processId, [{ name: 'Action', value: 'Transfer' }, { name: 'Recipient', value: to.address }, { name: 'Quantity', value: String(100 + i) }])
+  }
+  await devnet.mu.idle()
+  latest += count
+}
+
+const verify = (options: Partial<VerifyOptions> & { cus: string[] }) =>
+  verifyProcess({ processId, endpoints: { gateway: devnet.ready.gateway, cus: options.cus }, spawn: spawnNodeWorker, policy, ...options })
+
+const freshStore = () => openStore({ name: `verify-${process.pid}-${++databases}`, storage: {} })
+
+beforeAll(async () => {
+  devnet = await startTestDevnet({ cus: lies.length, cuFaults: lies, checkpointEvery: 4 })
+  const users = [devnet.wallets['user-0']!, devnet.wallets['user-1']!]
+  context = { gateway: devnet.gateway, muUrl: devnet.ready.mu, muIdle: () => devnet.mu.idle(), scheduler: devnet.ready.scheduler, deployer: devnet.wallets['deployer']!, users }
+  const [module] = await deployModules(context, ['lua-token'])
+  processId = await spawnProcess(context, context.deployer, module!.id, 'claims token')
+  latest = 0
+  await send(13)
+  // CUs evaluate lazily: make each evaluate the log (and publish its checkpoints) first.
+  for (const cu of devnet.ready.cus) await (await fetch(`${cu.url}/state/${processId}`)).arrayBuffer()
+  await eventually(async () => {
+    const { claims } = await discoverCheckpoints(devnet.ready.gateway, processId)
+    return claims.length >= 3 * lies.length ? true : undefined
+  }, 'every CU publishing its checkpoints')
+})
+afterAll(() => devnet?.stop())
+
+describe('verifyProcess: every kind of CU claim', () => {
+  it('verifies an honest CU on results, signed checkpoints, state and dry-run, and names each lie by claim, nonce and CU', async () => {
+    const cus = devnet.ready.cus.map((c) => c.url)
+    const verification = await verify({ cus })
+    verification.dispose()
+    const [honest, checkpointLiar, dryRunLiar, outputLiar, stateLiar] = verification.verdicts as [Verdict, Verdict, Verdict, Verdict, Verdict]
+    expect(honest).toMatchObject({ status: 'verified', nonce: latest, checked: { results: latest + 1, checkpoints: 3, state: true, dryRun: true } })
+    expect(checkpointLiar).toMatchObject({ status: 'diverged', claim: 'checkpoint', nonce: 8, field: 'SHA-256', cu: cus[1] })
+    if (checkpointLiar.status === 'diverged') {
+      expect(checkpointLiar.remote).not.toBe(checkpointLiar.local)
+      // Its body holds the honest memory: the CU signed a hash that is not even its own body's.
+      expect(checkpointLiar.notes?.join(' ')).toContain('not to the SHA-256 it signed')
+      expect(checkpointLiar.claimId).toMatch(/^[\w-]{43}$/)
+    }
+    expect(dryRunLiar).toMatchObject({ status: 'diverged', claim: 'dry-run', nonce: latest, field: 'Messages', cu: cus[2] })
+    expect(outputLiar).toMatchObject({ status: 'diverged', claim: 'result', nonce: 6, field: 'Output', cu: cus[3] })
+    expect(stateLiar).toMatchObject({ status: 'diverged', claim: 'state', nonce: latest, field: 'memory', cu: cus[4] })
+    // The honest CU's checkpoints are the signed items devnet published, all of them found.
+    expect(verification.cuCheckpoints.filter((c) => c.cu === cus[0]).map((c) => c.nonce)).toEqual([4, 8, 12])
+  })
+})
+
+describe('verifyProcess with a store: resume, second visit, receipts', () => {
+  let store: Store
+  let honest: string
+  beforeAll(async () => {
+    store = await freshStore()
+    honest = devnet.ready.cus[0]!.url
+  })
+  afterAll(() => store?.close())
+
+  it('replays fully once, then shows the same verdict from the checkpoint at the target without evaluating', async () => {
+    const first = await verify({ cus: [honest], store })
+    const firstReceipt = await first.receipt()
+    const firstBalances = await first.balances()
+    first.dispose()
+    expect(Object.keys(firstBalances ?? {}).length).toBeGreaterThan(1)
+    expect(first).toMatchObject({ evaluated: latest + 1, start: { source: 'genesis' } })
+    expect(first.verdicts[0]).toMatchObject({ status: 'verified', nonce: latest })
+    const checkpoints = await store.listCheckpoints(processId)
+    expect(checkpoints.at(-1)!.nonce).toBe(latest)
+
+    const second = await verify({ cus: [honest], store })
+    expect(second).toMatchObject({ evaluated: 0, start: { source: 'local-checkpoint', nonce: latest } })
+    expect(second.verdicts[0]).toMatchObject({ status: 'verified', nonce: latest })
+    // The restored state is the replayed one: same balances, same memory and cumulative hash.
+    expect(await second.balances()).toEqual(firstBalances)
+    const secondReceipt = await second.receipt()
+    expect(secondReceipt.memory).toEqual(firstReceipt.memory)
+    expect(secondReceipt.cumulativeHash).toBe(firstReceipt.cumulativeHash)
+    const check = await second.checkReceipt(parseReceipt(serializeReceipt(firstReceipt)))
+    expect(check.disagreeing).toEqual([])
+    expect(check.fields.filter((f) => f.status === 'agrees').map((f) => f.field)).toEqual(['process', 'module', 'nonces', 'hashChain', 'memory', 'cumulativeHash', 'moduleOptions'])
+    // A receipt that claims another memory is refused on that field.
+    const forged = { ...firstReceipt, memory: { ...firstReceipt.memory, sha256: '0'.repeat(64) } }
+    expect((await second.checkReceipt(forged)).disagreeing).toEqual(['memory'])
+    second.dispose()
+  })
+
+  it('replays only the tail after new messages, and agrees with a full replay', async () => {
+    await send(3)
+    const tail = await verify({ cus: [honest], store })
+    const tailReceipt = await tail.receipt()
+    tail.dispose()
+    expect(tail).toMatchObject({ evaluated: 3, start: { source: 'local-checkpoint', nonce: latest - 3 } })
+    expect(tail.verdicts[0]).toMatchObject({ status: 'verified', nonce: latest })
+    const full = await verify({ cus: [] })
+    const fullReceipt = await full.receipt()
+    full.dispose()
+    expect(full.evaluated).toBe(latest + 1)
+    expect(tailReceipt.cumulativeHash).toBe(fullReceipt.cumulativeHash)
+    expect(tailReceipt.memory).toEqual(fullReceipt.memory)
+  })
+
+  it('resumes an interrupted replay from its newest checkpoint, with the same verdict', async () => {
+    const own = await freshStore()
+    const controller = new AbortController()
+    await expect(
+      verify({
+        cus: [honest],
+        store: own,
+        signal: controller.signal,
+        onProgress: (p) => {
+          if (p.evaluated >= 12) controller.abort(new Error('stopped by the test'))
+        },
+      }),
+    ).rejects.toThrow('stopped by the test')
+    const saved = (await own.latestCheckpoint(processId))!.nonce
+    expect(saved).toBeGreaterThanOrEqual(4)
+    expect(saved).toBeLessThan(latest)
+    const resumed = await verify({ cus: [honest], store: own })
+    resumed.dispose()
+    own.close()
+    expect(resumed).toMatchObject({ start: { source: 'local-checkpoint', nonce: saved }, evaluated: latest - saved })
+    expect(resumed.verdicts[0]).toMatchObject({ status: 'verified', nonce: latest })
+  })
+
+  it('discards a corrupted checkpoint with a notice and rebuilds from an older one', async () => {
+    const own = await freshStore()
+    const name = `verify-${process.pid}-${databases}`
+    const first = await verify({ cus: [], store: own })
+    first.dispose()
+    const newest = (await own.latestCheckpoint(processId))!
+    own.close()
+    // Damage the newest checkpoint's first chunk (one only it uses: the Lua GC touches every chunk).
+    const raw = await openDB(name)
+    const record = (await raw.get('checkpoints', [processId, newest.nonce])) as { chunks: (string | null)[] }
+    const chunk = record.chunks.find((c) => c !== null)!
+    const body = (await raw.get('chunkData', chunk)) as Uint8Array
+    const damaged = body.slice()
+    damaged[damaged.length >> 1]! ^= 0xff
+    await raw.put('chunkData', damaged, chunk)
+    raw.close()
+    const reopened = await openStore({ name, storage: {} })
+    const notices: string[] = []
+    const again = await verify({ cus: [honest], store: reopened, onNotice: (n) => notices.push(n) })
+    again.dispose()
+    reopened.close()
+    expect(notices.join('\n')).toMatch(/corrupt|damaged|does not match/i)
+    expect(again.start).toMatchObject({ source: 'local-checkpoint' })
+    expect((again.start as { nonce: number }).nonce).toBeLessThan(newest.nonce)
+    expect(again.verdicts[0]).toMatchObject({ status: 'verified', nonce: latest })
+  })
+
+  it("starts from a CU's signed checkpoint when asked, and says the start was trusted", async () => {
+    const probe = await verify({ cus: [honest], toNonce: 8 })
+    probe.dispose()
+    const claim = probe.cuCheckpoints.find((c) => c.nonce === 8)!
+    const seeded = await verify({ cus: [honest], trustCheckpoint: { cu: honest, claim } })
+    seeded.dispose()
+    expect(seeded).toMatchObject({ start: { source: 'cu-checkpoint', nonce: 8, cu: honest }, evaluated: latest - 8 })
+    expect(seeded.verdicts[0]).toMatchObject({ status: 'verified', nonce: latest, trusted: { cu: honest, nonce: 8, checkpointId: claim.id } })
+  })
+})
