@@ -46,7 +46,7 @@ afterAll(async () => {
 
 async function openProcess(cu: string): Promise<Page> {
   const page = await browser.newPage()
-  const settings = { gateway: devnet.ready.gateway, su: '', cus: [cu] }
+  const settings = { gateway: devnet.ready.gateway, su: '', cus: [cu], checkpointEvery: 10, cuWindow: 16 }
   await page.addInitScript((s) => localStorage.setItem('holoscope.settings', s), JSON.stringify(settings))
   await page.goto(`${server.url}/#/process/${processId}`)
   return page

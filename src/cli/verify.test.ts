@@ -1,8 +1,12 @@
 import { execFile } from 'node:child_process'
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { deployModules, sendMessage, spawnProcess, type SeedContext } from '../../devnet/seed.ts'
 import type { Devnet } from '../../devnet/startDevnet.ts'
 import { startTestDevnet } from '../../devnet/testing.ts'
+import { parseReceipt } from '../core/verify/receipt.ts'
 
 // `holoscope verify` against a devnet with an honest CU and one that lies from nonce 4 on.
 // The CLI runs as a child process (asynchronously: devnet answers from this process).
@@ -30,11 +34,14 @@ describe('holoscope verify', () => {
   afterAll(() => devnet?.stop())
 
   it('exits 0 with "verified" to the latest nonce against an honest CU', async () => {
-    const run = await holoscope('verify', processId, '--gateway', devnet.ready.gateway, '--cu', devnet.ready.cus[0]!.url, '--json')
+    const receiptFile = join(mkdtempSync(join(tmpdir(), 'holoscope-receipt-')), 'receipt.json')
+    const run = await holoscope('verify', processId, '--gateway', devnet.ready.gateway, '--cu', devnet.ready.cus[0]!.url, '--json', '--receipt', receiptFile)
     expect(run.code).toBe(0)
     const out = JSON.parse(run.stdout) as { status: string; nonce: number; cus: { status: string }[] }
     expect(out).toMatchObject({ status: 'verified', nonce: 8 })
     expect(out.cus.map((c) => c.status)).toEqual(['verified'])
+    const receipt = parseReceipt(readFileSync(receiptFile, 'utf8'))
+    expect(receipt).toMatchObject({ process: processId, nonces: { from: 0, to: 8 }, cus: [{ cu: devnet.ready.cus[0]!.url, status: 'verified', nonce: 8 }] })
   })
 
   it('exits 1 naming the nonce and field where a lying CU diverges', async () => {

@@ -1,7 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { describeError } from '../core/errors/describeError.ts'
-import type { Verdict } from '../core/verify/verdict.ts'
+import { serializeReceipt } from '../core/verify/receipt.ts'
+import { claimLabel, type Verdict } from '../core/verify/verdict.ts'
 import { spawnNodeWorker } from '../eval/node/spawnNodeWorker.ts'
 import { verifyProcess, type Endpoints } from '../replay/verifyProcess.ts'
 import { InputFileError } from './readLocalLog.ts'
@@ -18,7 +19,11 @@ reports. Exit code: 0 verified, 1 diverged, 2 could not check.
   --cu URL          a CU to check (repeatable; default: devnet's CUs)
   --to NONCE        verify up to this nonce (default: the SU's latest, read once)
   --timeout SEC     stop a message that runs longer (default 60)
-  --json            print JSON: { status, nonce, processId, divergence?, cus: [verdicts] }`
+  --receipt FILE    write a receipt of the verification (JSON) to FILE
+  --json            print JSON: { status, nonce, processId, divergence?, cus: [verdicts] }
+
+Against each CU it compares, in nonce order, its signed checkpoints (SHA-256 of memory), every
+message's result, and at the target nonce its state (memory) and a Balances dry-run.`
 
 const readyFile = '.devnet/ready.json'
 
@@ -34,6 +39,7 @@ export async function verifyCommand(argv: string[], out: NodeJS.WriteStream, err
       to: { type: 'string' },
       timeout: { type: 'string', default: '60' },
       json: { type: 'boolean', default: false },
+      receipt: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   })
@@ -63,6 +69,7 @@ export async function verifyCommand(argv: string[], out: NodeJS.WriteStream, err
       onProgress: (p) => progress?.update(p.evaluated),
     })
     progress?.done()
+    if (values.receipt) writeFileSync(values.receipt, serializeReceipt(await verification.receipt()))
     verification.dispose()
     verdicts = verification.verdicts
     reached = verification.reached
@@ -86,9 +93,17 @@ export async function verifyCommand(argv: string[], out: NodeJS.WriteStream, err
 }
 
 function describeVerdict(v: Verdict): string {
-  if (v.status === 'verified') return `Verified to nonce ${v.nonce} against CU ${v.cu}`
+  const notes = v.status !== 'unchecked' && v.notes?.length ? `\n${v.notes.map((n) => `  note: ${n}`).join('\n')}` : ''
+  const trusted = v.status !== 'unchecked' && v.trusted ? `\n  trusted start: CU ${v.trusted.cu}'s checkpoint ${v.trusted.checkpointId} at nonce ${v.trusted.nonce}` : ''
+  if (v.status === 'verified') {
+    const c = v.checked
+    const checked = c ? ` (${c.results} results, ${c.checkpoints} signed checkpoints${c.state ? ', state' : ''}${c.dryRun ? ', dry-run' : ''})` : ''
+    return `Verified to nonce ${v.nonce} against CU ${v.cu}${checked}${trusted}${notes}`
+  }
   if (v.status === 'unchecked') return `Could not check against CU ${v.cu}${v.nonce === undefined ? '' : ` (at nonce ${v.nonce})`}: ${v.reason}`
-  return `Diverged at nonce ${v.nonce} from CU ${v.cu}: message ${v.messageId}, field ${v.field}\n  local: ${JSON.stringify(v.local)}\n  CU:    ${JSON.stringify(v.remote)}`
+  const claim = claimLabel[v.claim ?? 'result']
+  const which = v.claimId ? ` ${v.claimId}` : ` (message ${v.messageId})`
+  return `Diverged at nonce ${v.nonce} from CU ${v.cu}: its ${claim}${which}, field ${v.field}\n  local: ${JSON.stringify(v.local)}\n  CU:    ${JSON.stringify(v.remote)}${trusted}${notes}`
 }
 
 function endpointsFrom(values: { gateway?: string | undefined; su?: string | undefined; cu?: string[] | undefined }): Endpoints {

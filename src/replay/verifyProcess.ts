@@ -48,6 +48,8 @@ export type VerifyOptions = {
   /** Local storage (IndexedDB in the app): modules, log pages, checkpoints, results, verdicts. */
   store?: Store | undefined
   policy?: CheckpointPolicy | undefined
+  /** Messages ahead of evaluation whose CU results are asked for at once (default 16). */
+  cuWindow?: number | undefined
   /** Compare every claim again, ignoring the verdicts stored by earlier visits (checkpoints are still used). */
   recheck?: boolean | undefined
   /** Start from this CU checkpoint, trusted (labelled so in every verdict), then verify forward. */
@@ -129,7 +131,7 @@ type CuState = { cu: string; final?: Verdict; checked: Checked; claims: CuClaims
  *   not check": a divergence is a verdict, never an error
  */
 export async function verifyProcess(options: VerifyOptions): Promise<Verification> {
-  const { endpoints, spawn, onProgress, onLoaded, signal, messageTimeoutMs = 60_000, store, policy = defaultCheckpointPolicy, trustCheckpoint } = options
+  const { endpoints, spawn, onProgress, onLoaded, signal, messageTimeoutMs = 60_000, store, policy = defaultCheckpointPolicy, trustCheckpoint, cuWindow = 16 } = options
   const notices: string[] = []
   const notice = (text: string | undefined) => {
     if (!text || notices.includes(text)) return
@@ -235,11 +237,18 @@ export async function verifyProcess(options: VerifyOptions): Promise<Verificatio
         next = pull()
         fetched += page.value.length
         report()
-        // CU results for the page are asked for while the page is replayed.
-        const remote = page.value.map((node) => cus.map((cu) => (states.get(cu)!.final || nonceOf(node) <= states.get(cu)!.coveredTo ? undefined : resultOf(cu, processId, node, signal))))
+        // CU results are asked for while the page is replayed, a window of messages ahead.
+        const remote: Array<Array<Promise<Remote> | undefined>> = []
+        const ask = (upTo: number) => {
+          for (let j = remote.length; j < Math.min(upTo, page.value.length); j++) {
+            const node = page.value[j]!
+            remote.push(cus.map((cu) => (states.get(cu)!.final || nonceOf(node) <= states.get(cu)!.coveredTo ? undefined : resultOf(cu, processId, node, signal))))
+          }
+        }
         const results: StoredResult[] = []
         for (const [i, node] of page.value.entries()) {
           signal?.throwIfAborted()
+          ask(i + cuWindow)
           const msg = await messageOf(endpoints.gateway, node, signal)
           const nonce = nonceOf(node)
           const claimsHere = claimNonces.get(nonce)?.filter((c) => !c.state.final)

@@ -1,8 +1,10 @@
 import { Fragment } from 'react'
 import { tagValue } from '../../core/message/tagValue.ts'
-import type { LoadedProcess } from '../../replay/verifyProcess.ts'
+import type { LoadedProcess, Start, Verification } from '../../replay/verifyProcess.ts'
 import { BalancesTable } from '../components/BalancesTable.tsx'
+import { CuCheckpoints } from '../components/CuCheckpoints.tsx'
 import { ProgressBar } from '../components/ProgressBar.tsx'
+import { ReceiptPanel } from '../components/ReceiptPanel.tsx'
 import { VerdictHeader } from '../components/VerdictHeader.tsx'
 import { useVerification } from '../hooks/useVerification.ts'
 import type { Settings } from '../settings/settings.ts'
@@ -41,6 +43,25 @@ function ProcessDetails({ loaded }: { loaded: LoadedProcess }) {
   )
 }
 
+/** Where the replay started, in words. */
+function startText(start: Start): string {
+  if (start.source === 'genesis') return 'from nonce 0'
+  if (start.source === 'local-checkpoint') return `from a checkpoint kept in this browser at nonce ${start.nonce.toLocaleString()}`
+  return `from CU ${start.cu}'s checkpoint at nonce ${start.nonce.toLocaleString()} (trusted, not verified)`
+}
+
+/** How much this run replayed: nothing (all from the last visit), the tail, or everything. */
+function RunSummary({ verification }: { verification: Verification }) {
+  const { start, evaluated, reached } = verification
+  return (
+    <p className="run-summary" data-testid="run-summary" data-evaluated={evaluated} data-start={start.source === 'genesis' ? 0 : start.nonce}>
+      {evaluated === 0
+        ? `Nothing to replay: the state at nonce ${reached.toLocaleString()} came ${startText(start)}.`
+        : `Replayed ${evaluated.toLocaleString()} messages ${startText(start)} to nonce ${reached.toLocaleString()}.`}
+    </p>
+  )
+}
+
 /** A process's page: loads it, replays it in a worker, and shows the verdict per CU and its balances. */
 export function ProcessPage({ processId, settings }: { processId: string; settings: Settings }) {
   const { state, cancel, restart } = useVerification(processId, settings)
@@ -54,7 +75,7 @@ export function ProcessPage({ processId, settings }: { processId: string; settin
       {loaded && <ProcessDetails loaded={loaded} />}
       {state.phase === 'loading' && (
         <div className="working">
-          <p>{state.loaded ? 'Replaying the log in a worker and comparing with the CUs…' : 'Loading the process and its module…'}</p>
+          <p>{state.loaded ? `Replaying the log in a worker ${startText(state.loaded.start)} and comparing with the CUs…` : 'Loading the process and its module…'}</p>
           {state.progress && (
             <>
               <ProgressBar progress={{ done: state.progress.evaluated, total: state.progress.total, perSecond: state.progress.perSecond }} />
@@ -68,8 +89,8 @@ export function ProcessPage({ processId, settings }: { processId: string; settin
       )}
       {state.phase === 'cancelled' && (
         <div className="working">
-          <p>Cancelled{state.progress ? ` after ${state.progress.evaluated.toLocaleString()} messages` : ''}.</p>
-          <button onClick={restart}>Start again</button>
+          <p>Cancelled{state.progress ? ` after ${state.progress.evaluated.toLocaleString()} messages` : ''}. What was replayed is kept: starting again resumes from the last checkpoint.</p>
+          <button onClick={() => restart()}>Start again</button>
         </div>
       )}
       {state.phase === 'failed' && (
@@ -77,18 +98,28 @@ export function ProcessPage({ processId, settings }: { processId: string; settin
           <strong>Could not check</strong>: {state.message}
           {state.details && <p className="muted">{state.details}</p>}
           <p>
-            <button onClick={restart}>Try again</button> or check the endpoints in <a href="#/settings">Settings</a>.
+            <button onClick={() => restart()}>Try again</button> or check the endpoints in <a href="#/settings">Settings</a>.
           </p>
         </div>
       )}
+      {state.notices.length > 0 && (
+        <ul className="notices" aria-label="Notices">
+          {state.notices.map((n) => (
+            <li key={n}>{n}</li>
+          ))}
+        </ul>
+      )}
       {state.phase === 'done' && (
         <>
+          <RunSummary verification={state.verification} />
           {state.verification.verdicts.length === 0 && <p>Replayed to nonce {state.verification.reached.toLocaleString()}; no CU to compare with (add one in Settings).</p>}
           {state.verification.verdicts.map((verdict) => (
             <VerdictHeader key={verdict.cu} verdict={verdict} />
           ))}
-          <button onClick={restart}>Verify again</button>
+          <button onClick={() => restart({ recheck: true })}>Verify again</button>
           {state.balances && <BalancesTable balances={state.balances} />}
+          <ReceiptPanel verification={state.verification} />
+          <CuCheckpoints verification={state.verification} onTrust={(trust) => restart({ trust })} />
         </>
       )}
     </section>

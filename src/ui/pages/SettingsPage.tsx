@@ -2,6 +2,8 @@ import { useQuery } from '@tanstack/react-query'
 import { useState, type FormEvent } from 'react'
 import type { Unit } from '../../net/errors.ts'
 import { unitStatusQuery } from '../queries/unitQueries.ts'
+import { clearLocalStore, localStore } from '../settings/localStore.ts'
+import { formatBytes } from '../format.ts'
 import { defaultSettings, settingsProblem, type Settings } from '../settings/settings.ts'
 
 /** Whether the saved endpoint answers, next to its field. */
@@ -12,16 +14,43 @@ function UnitStatusLine({ unit, url }: { unit: Unit; url: string }) {
   return <span className="unit-status ok">✓ {url} answers ({status.data.summary})</span>
 }
 
+/** What the app keeps in this browser, and a way to delete it. */
+function StorageUsage() {
+  const usage = useQuery({ queryKey: ['storage-usage'], queryFn: async () => (await localStore()).usage(), retry: false })
+  const [cleared, setCleared] = useState(false)
+  if (usage.isPending) return <p className="muted">Reading local storage…</p>
+  if (usage.isError) return <p className="muted">Local storage is not available here ({usage.error.message}); every visit replays from the start.</p>
+  const { bytes, checkpoints } = usage.data
+  return (
+    <p className="storage-usage">
+      Stored in this browser: {formatBytes(bytes)} ({checkpoints.length.toLocaleString()} checkpoints).{' '}
+      <button
+        type="button"
+        onClick={async () => {
+          await clearLocalStore()
+          setCleared(true)
+          await usage.refetch()
+        }}
+      >
+        Delete stored data
+      </button>
+      {cleared && <span role="status"> Deleted.</span>}
+    </p>
+  )
+}
+
 /** Settings: gateway, SU override and the CUs to check, one per line. */
 export function SettingsPage({ settings, onSave }: { settings: Settings; onSave: (settings: Settings) => void }) {
   const [gateway, setGateway] = useState(settings.gateway)
   const [su, setSu] = useState(settings.su)
   const [cus, setCus] = useState(settings.cus.join('\n'))
+  const [checkpointEvery, setCheckpointEvery] = useState(String(settings.checkpointEvery))
+  const [cuWindow, setCuWindow] = useState(String(settings.cuWindow))
   const [problem, setProblem] = useState<string | undefined>()
   const [saved, setSaved] = useState(false)
   const save = (event: FormEvent) => {
     event.preventDefault()
-    const next: Settings = { gateway: gateway.trim(), su: su.trim(), cus: cus.split(/\s+/).filter(Boolean) }
+    const next: Settings = { gateway: gateway.trim(), su: su.trim(), cus: cus.split(/\s+/).filter(Boolean), checkpointEvery: Number(checkpointEvery), cuWindow: Number(cuWindow) }
     const wrong = settingsProblem(next)
     setProblem(wrong)
     if (wrong) return
@@ -32,6 +61,8 @@ export function SettingsPage({ settings, onSave }: { settings: Settings; onSave:
     setGateway(defaultSettings.gateway)
     setSu(defaultSettings.su)
     setCus(defaultSettings.cus.join('\n'))
+    setCheckpointEvery(String(defaultSettings.checkpointEvery))
+    setCuWindow(String(defaultSettings.cuWindow))
   }
   return (
     <form className="settings" onSubmit={save}>
@@ -45,6 +76,15 @@ export function SettingsPage({ settings, onSave }: { settings: Settings; onSave:
       <label>
         CUs to compare with, one per line <textarea value={cus} onChange={(e) => setCus(e.target.value)} rows={3} spellCheck={false} />
       </label>
+      <label>
+        Keep a local checkpoint every N messages (and at the end)
+        <input type="number" min={1} step={1} value={checkpointEvery} onChange={(e) => setCheckpointEvery(e.target.value)} />
+      </label>
+      <label>
+        Message results asked of each CU at once
+        <input type="number" min={1} step={1} value={cuWindow} onChange={(e) => setCuWindow(e.target.value)} />
+      </label>
+      <StorageUsage />
       <div className="unit-statuses" aria-live="polite">
         <h3>Saved endpoints</h3>
         <UnitStatusLine unit="gateway" url={settings.gateway} />

@@ -1,5 +1,9 @@
-/** Where the app looks for processes: a gateway, an optional SU override and the CUs to check. */
-export type Settings = { gateway: string; su: string; cus: string[] }
+/**
+ * Where the app looks for processes (a gateway, an optional SU override, the CUs to check) and
+ * how often it keeps a local checkpoint (every `checkpointEvery` messages, and at the end), and how
+ * many message results it asks of a CU at once (`cuWindow`; public CUs limit request rates).
+ */
+export type Settings = { gateway: string; su: string; cus: string[]; checkpointEvery: number; cuWindow: number }
 
 /** A process the app suggests on its home page. */
 export type KnownProcess = { id: string; name: string; latestNonce?: number }
@@ -15,8 +19,8 @@ export const devnet: DevnetReady | null = typeof __HOLOSCOPE_DEVNET__ === 'undef
 
 /** The defaults: devnet's endpoints at dev time, else the public network's. */
 export const defaultSettings: Settings = devnet
-  ? { gateway: devnet.gateway, su: '', cus: devnet.cus.map((c) => c.url) }
-  : { gateway: 'https://arweave.net', su: '', cus: ['https://cu.ao-testnet.xyz'] }
+  ? { gateway: devnet.gateway, su: '', cus: devnet.cus.map((c) => c.url), checkpointEvery: 1000, cuWindow: 16 }
+  : { gateway: 'https://arweave.net', su: '', cus: ['https://cu.ao-testnet.xyz'], checkpointEvery: 1000, cuWindow: 16 }
 
 /** The processes devnet seeded, for the home page. */
 export const knownProcesses: KnownProcess[] = devnet?.processes.map((p) => ({ id: p.id, name: p.name, latestNonce: p.latestNonce })) ?? []
@@ -25,7 +29,17 @@ export const knownProcesses: KnownProcess[] = devnet?.processes.map((p) => ({ id
 export function loadSettings(): Settings {
   try {
     const saved = JSON.parse(localStorage.getItem(storageKey) ?? 'null') as Partial<Settings> | null
-    if (saved && typeof saved.gateway === 'string' && Array.isArray(saved.cus)) return { gateway: saved.gateway, su: saved.su ?? '', cus: saved.cus.filter((c) => typeof c === 'string') }
+    if (saved && typeof saved.gateway === 'string' && Array.isArray(saved.cus)) {
+      const every = Number(saved.checkpointEvery)
+      const window = Number(saved.cuWindow)
+      return {
+        gateway: saved.gateway,
+        su: saved.su ?? '',
+        cus: saved.cus.filter((c) => typeof c === 'string'),
+        checkpointEvery: Number.isInteger(every) && every > 0 ? every : defaultSettings.checkpointEvery,
+        cuWindow: Number.isInteger(window) && window > 0 ? window : defaultSettings.cuWindow,
+      }
+    }
   } catch {
     // Unreadable settings fall back to the defaults.
   }
@@ -43,6 +57,8 @@ export function saveSettings(settings: Settings): void {
  * @returns a message saying what is wrong, or undefined when they are fine
  */
 export function settingsProblem(settings: Settings): string | undefined {
+  if (!Number.isInteger(settings.checkpointEvery) || settings.checkpointEvery < 1) return 'Checkpoint every: a whole number of messages, 1 or more'
+  if (!Number.isInteger(settings.cuWindow) || settings.cuWindow < 1) return 'Results asked at once: a whole number, 1 or more'
   for (const [label, url] of [['Gateway', settings.gateway], ['SU', settings.su], ...settings.cus.map((c, i) => [`CU ${i + 1}`, c])] as [string, string][]) {
     if (label === 'SU' && url === '') continue
     try {
