@@ -187,3 +187,23 @@ describe('verifyProcess with a store: resume, second visit, receipts', () => {
     expect(seeded.verdicts[0]).toMatchObject({ status: 'verified', nonce: latest, trusted: { cu: honest, nonce: 8, checkpointId: claim.id } })
   })
 })
+
+describe('verifyProcess on a broken log', () => {
+  let broken: Devnet
+  let brokenId: string
+  beforeAll(async () => {
+    broken = await startTestDevnet({ cus: 1, suFaults: { breakChainAt: 3 } })
+    const seed: SeedContext = { gateway: broken.gateway, muUrl: broken.ready.mu, muIdle: () => broken.mu.idle(), scheduler: broken.ready.scheduler, deployer: broken.wallets['deployer']!, users: [] }
+    const [module] = await deployModules(seed, ['as-token'])
+    brokenId = await spawnProcess(seed, seed.deployer, module!.id, 'broken chain')
+    for (let i = 0; i < 5; i++) await sendMessage(seed, seed.deployer, brokenId, [{ name: 'Action', value: 'Balance' }])
+    await broken.mu.idle()
+  })
+  afterAll(() => broken?.stop())
+
+  it('could not check: names the SU and the nonce where its hash chain breaks, never a CU divergence', async () => {
+    const run = verifyProcess({ processId: brokenId, endpoints: { gateway: broken.ready.gateway, cus: [broken.ready.cus[0]!.url] }, spawn: spawnNodeWorker })
+    await expect(run).rejects.toMatchObject({ name: 'HashChainError', nonce: 3 })
+    await expect(run).rejects.toThrow(/broke the hash chain of process .* at nonce 3/)
+  })
+})
