@@ -24,6 +24,15 @@ export type EvaluatorApi = ReturnType<typeof createEvaluatorApi>
 export function createEvaluatorApi() {
   let evaluator: Evaluator | undefined
 
+  // Calls can arrive while one is still running (a caller sends messages ahead): they run
+  // one after the other, in the order they came, never interleaved.
+  let queue: Promise<unknown> = Promise.resolve()
+  function inOrder<T>(work: () => T | Promise<T>): Promise<T> {
+    const run = queue.then(work)
+    queue = run.catch(() => undefined)
+    return run
+  }
+
   function current(): Evaluator {
     if (!evaluator) throw new Error('no module loaded: call load() first')
     return evaluator
@@ -31,46 +40,56 @@ export function createEvaluatorApi() {
 
   return {
     /** Compiles and instantiates a module. Failures come back as data. */
-    async load(wasm: Uint8Array, options: ModuleOptions, mode: EvaluatorMode = 'hot'): Promise<LoadOutcome> {
-      evaluator?.dispose()
-      evaluator = undefined
-      try {
-        evaluator = await createEvaluator(wasm, options, { mode })
-        return { ok: true }
-      } catch (error) {
-        return { ok: false, error: errorInfo(error) }
-      }
+    load(wasm: Uint8Array, options: ModuleOptions, mode: EvaluatorMode = 'hot'): Promise<LoadOutcome> {
+      return inOrder(() => load(wasm, options, mode))
     },
     /** Evaluates messages in order; with `digests`, the memory digest after each one. */
-    async evaluate(messages: AoMessage[], env: AoEnv, digests = false): Promise<Step[]> {
-      const steps: Step[] = []
-      for (const msg of messages) {
-        const result = await current().evaluate(msg, env)
-        steps.push(digests ? { result, memory: await memoryDigest(current().memory()) } : { result })
-      }
-      return steps
+    evaluate(messages: AoMessage[], env: AoEnv, digests = false): Promise<Step[]> {
+      return inOrder(() => evaluate(messages, env, digests))
     },
     /** Evaluates a read-only message on the current state. */
     query(msg: AoMessage, env: AoEnv): Promise<EvalResult> {
-      return current().query(msg, env)
+      return inOrder(() => current().query(msg, env))
     },
     /** The current state, moved to the caller. */
-    snapshot(): Snapshot {
-      const snapshot = current().snapshot()
-      return transfer(snapshot, [snapshot.memory.buffer])
+    snapshot(): Promise<Snapshot> {
+      return inOrder(() => {
+        const snapshot = current().snapshot()
+        return transfer(snapshot, [snapshot.memory.buffer])
+      })
     },
     /** Replaces the state. */
     restore(snapshot: Snapshot): Promise<void> {
-      return current().restore(snapshot)
+      return inOrder(() => current().restore(snapshot))
     },
     /** The digest of the current memory (optionally over its first `length` bytes). */
     digest(length?: number): Promise<MemoryDigest> {
-      return memoryDigest(current().memory(), length)
+      return inOrder(() => memoryDigest(current().memory(), length))
     },
     dispose(): void {
       evaluator?.dispose()
       evaluator = undefined
     },
+  }
+
+  async function load(wasm: Uint8Array, options: ModuleOptions, mode: EvaluatorMode): Promise<LoadOutcome> {
+    evaluator?.dispose()
+    evaluator = undefined
+    try {
+      evaluator = await createEvaluator(wasm, options, { mode })
+      return { ok: true }
+    } catch (error) {
+      return { ok: false, error: errorInfo(error) }
+    }
+  }
+
+  async function evaluate(messages: AoMessage[], env: AoEnv, digests: boolean): Promise<Step[]> {
+    const steps: Step[] = []
+    for (const msg of messages) {
+      const result = await current().evaluate(msg, env)
+      steps.push(digests ? { result, memory: await memoryDigest(current().memory()) } : { result })
+    }
+    return steps
   }
 }
 

@@ -24,7 +24,8 @@ export type WorkerEvaluatorOptions = {
 
 /** An evaluator in its own worker (its own realm), behind a watchdog. */
 export type WorkerEvaluator = {
-  evaluate(messages: AoMessage[], env: AoEnv, digests?: boolean): Promise<Step[]>
+  /** Evaluates messages in order (sent ahead to the worker); `onStep` hears each result as it comes. */
+  evaluate(messages: AoMessage[], env: AoEnv, digests?: boolean, onStep?: (step: Step, index: number) => void): Promise<Step[]>
   query(msg: AoMessage, env: AoEnv): Promise<EvalResult>
   snapshot(): Promise<Snapshot>
   restore(snapshot: Snapshot): Promise<void>
@@ -93,13 +94,31 @@ export async function createWorkerEvaluator(
     throw new ModuleCompileError(loaded.error.message, loaded.error.details === undefined ? {} : { details: loaded.error.details })
   }
 
+  // Messages sent to the worker ahead of the one it is evaluating.
+  const inFlight = 8
   return {
-    async evaluate(messages, env, digests = false) {
+    async evaluate(messages, env, digests = false, onStep) {
+      // One call per message, sent ahead so the worker never waits for a round trip; the
+      // worker runs them in order, so the oldest unfinished one is the one running: the
+      // watchdog times it alone and names it when it hangs.
+      const calls: Array<Promise<Step[]>> = []
+      let sent = 0
+      const send = () => {
+        while (sent < messages.length && sent - steps.length < inFlight) {
+          const call = api.evaluate([messages[sent]!], env, digests)
+          call.catch(() => undefined)
+          calls.push(call)
+          sent++
+        }
+      }
       const steps: Step[] = []
-      // One message per round trip keeps the watchdog per message and names the message that hung.
-      for (const msg of messages) {
-        const [step] = await guarded(() => api.evaluate([msg], env, digests), messageTimeoutMs, () => describe(msg))
+      if (crashed || terminated) return guarded(() => Promise.resolve([]), messageTimeoutMs, () => 'evaluating')
+      send()
+      for (const [i, msg] of messages.entries()) {
+        const [step] = await guarded(() => calls[i]!, messageTimeoutMs, () => describe(msg))
         steps.push(step!)
+        onStep?.(step!, i)
+        send()
       }
       return steps
     },

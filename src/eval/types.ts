@@ -50,10 +50,12 @@ export interface Engine {
    */
   handle(msg: AoMessage, env: AoEnv): Promise<EvalResult>
   /**
-   * A copy of the instance's whole state. With `reuse`, copies into its buffer when the size
-   * matches (allocating a large buffer afresh costs far more than copying into one).
+   * A copy of the instance's whole state. With `reuse`, copies into its buffer, grown in place
+   * when the memory grew (allocating a large buffer afresh costs far more than copying into
+   * one); with null, into a new buffer that later calls can reuse that way. Without either, an
+   * exact copy (one that can be transferred to another thread).
    */
-  snapshot(reuse?: Snapshot): Snapshot
+  snapshot(reuse?: Snapshot | null): Snapshot
   /** Replaces the state with `snapshot`, or with a fresh instance's initial state when null. */
   restore(snapshot: Snapshot | null): Promise<void>
   /** The live linear memory (not copied). */

@@ -1,7 +1,6 @@
 import { BaseError } from '../core/errors/BaseError.ts'
 import type { ModuleOptions } from '../core/module/types.ts'
 import { cumulativeGenesis } from '../core/verify/cumulativeHash.ts'
-import type { WorkerEvaluator } from '../eval/createWorkerEvaluator.ts'
 import { checkpointMemorySha, verifyCheckpointItem, type CheckpointClaim } from '../net/checkpoints.ts'
 import type { Resume } from './verifyProcess.ts'
 
@@ -18,7 +17,6 @@ export class CheckpointSeedError extends BaseError {
  * @throws CheckpointSeedError; network errors from the gateway
  */
 export async function seedFromCuCheckpoint(
-  _evaluator: WorkerEvaluator,
   gateway: string,
   seed: { cu: string; claim: CheckpointClaim },
   options: ModuleOptions,

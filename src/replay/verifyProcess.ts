@@ -102,6 +102,10 @@ export class InvalidProcessIdError extends BaseError {
 
 const idPattern = /^[A-Za-z0-9_-]{43}$/
 
+/** Log pages fetched ahead of evaluation, and the most messages evaluated in one run. */
+const pagesAhead = 3
+const runLength = 64
+
 /** The engine that replays, as receipts name it. */
 export const engineVersion = 'holoscope/0.1.0 ao-loader/0.0.49'
 
@@ -150,26 +154,46 @@ export async function verifyProcess(options: VerifyOptions): Promise<Verificatio
   const env: AoEnv = toAoEnv(process, { id: moduleId, owner: moduleMeta.owner, tags: moduleMeta.tags })
   const moduleOptions = moduleOptionsFromTags(moduleMeta.tags, process.tags)
   signal?.throwIfAborted()
-  const evaluator = await createWorkerEvaluator(spawn, wasm, moduleOptions, { mode: 'hot', messageTimeoutMs }).catch((error: unknown) => {
+  // The worker starts while the starting point, the CUs' claims and the first pages load.
+  const starting = createWorkerEvaluator(spawn, wasm, moduleOptions, { mode: 'hot', messageTimeoutMs }).catch((error: unknown) => {
     forgetModule(moduleId)
     throw error
   })
-  const stop = () => evaluator.terminate()
+  starting.catch(() => undefined)
+  const stop = () => void starting.then((e) => e.terminate(), () => undefined)
   signal?.addEventListener('abort', stop)
+  let pages: AsyncGenerator<SuNode[], void, undefined> | undefined
   try {
     const cus = endpoints.cus
     // Where to start: a trusted CU checkpoint, a local checkpoint, or nonce 0.
     const resume = trustCheckpoint
-      ? await seedFromCuCheckpoint(evaluator, endpoints.gateway, trustCheckpoint, moduleOptions, signal)
+      ? await seedFromCuCheckpoint(endpoints.gateway, trustCheckpoint, moduleOptions, signal)
       : await resumePoint(store, processId, targetNonce, cus, notice, options.recheck ?? false)
-    if (resume.snapshot) await evaluator.restore(resume.snapshot)
     const start: Start = resume.start
     const startNonce = 'nonce' in start ? start.nonce : -1
     const trusted: Trusted | undefined = start.source === 'cu-checkpoint' ? { cu: start.cu, nonce: start.nonce, checkpointId: start.checkpointId } : undefined
     const loaded: LoadedProcess = { processId, process, moduleId, su, targetNonce, name: tagValue(process.tags, 'Name'), start }
     onLoaded?.(loaded)
+    // Pages are fetched a few ahead of evaluation, from now on.
+    pages = logPages({ store, su, processId, afterNonce: startNonce, toNonce: targetNonce, previous: resume.previous, signal, onNotice: notice })
+    const ahead: Array<Promise<IteratorResult<SuNode[], void>>> = []
+    const fill = () => {
+      while (ahead.length < pagesAhead) {
+        const pulled = pages!.next()
+        pulled.catch(() => undefined)
+        ahead.push(pulled)
+      }
+    }
+    const pull = () => {
+      fill()
+      const next = ahead.shift()!
+      fill()
+      return next
+    }
+    if (startNonce < targetNonce) fill()
 
-    const allClaims = await gatherClaims(endpoints.gateway, processId, cus, { after: trusted ? startNonce : -1, upTo: targetNonce }, signal)
+    const [allClaims, evaluator] = await Promise.all([gatherClaims(endpoints.gateway, processId, cus, { after: trusted ? startNonce : -1, upTo: targetNonce }, signal), starting])
+    if (resume.snapshot) await evaluator.restore(resume.snapshot)
     const states = new Map<string, CuState>(
       cus.map((cu) => {
         const claims = allClaims.get(cu)!
@@ -224,17 +248,9 @@ export async function verifyProcess(options: VerifyOptions): Promise<Verificatio
     }
 
     if (reached < targetNonce && (open().length || !cus.length || store)) {
-      const pages = logPages({ store, su, processId, afterNonce: startNonce, toNonce: targetNonce, previous: resume.previous, signal, onNotice: notice })
-      const pull = () => {
-        const pulled = pages.next()
-        pulled.catch(() => undefined)
-        return pulled
-      }
-      let next = pull()
       for (;;) {
-        const page = await next
+        const page = await pull()
         if (page.done) break
-        next = pull()
         fetched += page.value.length
         report()
         // CU results are asked for while the page is replayed, a window of messages ahead.
@@ -246,44 +262,59 @@ export async function verifyProcess(options: VerifyOptions): Promise<Verificatio
           }
         }
         const results: StoredResult[] = []
-        for (const [i, node] of page.value.entries()) {
+        // The page is evaluated in runs that end where a claim must be checked or a checkpoint is due.
+        for (let i = 0; i < page.value.length; ) {
           signal?.throwIfAborted()
-          ask(i + cuWindow)
-          const msg = await messageOf(endpoints.gateway, node, signal)
-          const nonce = nonceOf(node)
-          const claimsHere = claimNonces.get(nonce)?.filter((c) => !c.state.final)
-          const began = performance.now()
-          const [step] = await evaluator.evaluate([msg], env, Boolean(claimsHere?.length))
-          sinceCheckpoint.evaluationMs += performance.now() - began
-          sinceCheckpoint.messages++
-          last.timestamp = msg.Timestamp
-          last.blockHeight = msg['Block-Height']
-          last.messageId = msg.Id ?? processId
-          last.assignmentId = node.assignment.id
-          hashChain = tagValue(node.assignment.tags, 'Hash-Chain') ?? hashChain
-          cumulative = nextCumulativeHash(cumulative, nonce, step!.result)
-          results.push({ nonce, messageId: last.messageId, digest: cumulative, result: step!.result })
-          evaluated++
-          reached = nonce
-          // Signed checkpoints at this nonce, while the worker's memory is the memory after it.
-          for (const { state, claim } of claimsHere ?? []) {
-            const outcome = await checkCheckpoint(endpoints.gateway, claim, step!.memory!, (length) => evaluator.digest(length), signal)
-            settle(state, outcome, 'checkpoints', last.messageId, trusted)
+          let end = i
+          while (end < page.value.length && end - i < runLength) {
+            const nonce = nonceOf(page.value[end++]!)
+            if (claimNonces.get(nonce)?.some((c) => !c.state.final)) break
+            if (store && !trusted && sinceCheckpoint.messages + (end - i) >= policy.everyMessages) break
           }
-          for (const [c, cu] of cus.entries()) {
-            const state = states.get(cu)!
-            const pending = remote[i]![c]
-            if (state.final || !pending) continue
-            const theirs = await pending
-            if ('unchecked' in theirs) {
-              state.final = { status: 'unchecked', cu, reason: theirs.unchecked, nonce }
-              continue
+          ask(end + cuWindow)
+          const run = page.value.slice(i, end)
+          const msgs = await Promise.all(run.map((node) => messageOf(endpoints.gateway, node, signal)))
+          const began = performance.now()
+          const steps = await evaluator.evaluate(msgs, env)
+          sinceCheckpoint.evaluationMs += performance.now() - began
+          sinceCheckpoint.messages += run.length
+          for (const [k, node] of run.entries()) {
+            const msg = msgs[k]!
+            const step = steps[k]!
+            const nonce = nonceOf(node)
+            last.timestamp = msg.Timestamp
+            last.blockHeight = msg['Block-Height']
+            last.messageId = msg.Id ?? processId
+            last.assignmentId = node.assignment.id
+            hashChain = tagValue(node.assignment.tags, 'Hash-Chain') ?? hashChain
+            cumulative = nextCumulativeHash(cumulative, nonce, step.result)
+            results.push({ nonce, messageId: last.messageId, digest: cumulative, result: step.result })
+            evaluated++
+            reached = nonce
+            // Signed checkpoints at this nonce (a run ends at one): the worker's memory is the memory after it.
+            const claimsHere = claimNonces.get(nonce)?.filter((c) => !c.state.final)
+            if (claimsHere?.length) {
+              const digest = await evaluator.digest()
+              for (const { state, claim } of claimsHere) {
+                settle(state, await checkCheckpoint(endpoints.gateway, claim, digest, (length) => evaluator.digest(length), signal), 'checkpoints', last.messageId, trusted)
+              }
             }
-            const difference = diffResults(step!.result, theirs.result)
-            state.checked.results++
-            if (difference) state.final = { status: 'diverged', cu, nonce, claim: 'result', messageId: last.messageId, ...difference, ...(trusted ? { trusted } : {}) }
+            for (const [c, cu] of cus.entries()) {
+              const state = states.get(cu)!
+              const pending = remote[i + k]![c]
+              if (state.final || !pending) continue
+              const theirs = await pending
+              if ('unchecked' in theirs) {
+                state.final = { status: 'unchecked', cu, reason: theirs.unchecked, nonce }
+                continue
+              }
+              const difference = diffResults(step.result, theirs.result)
+              state.checked.results++
+              if (difference) state.final = { status: 'diverged', cu, nonce, claim: 'result', messageId: last.messageId, ...difference, ...(trusted ? { trusted } : {}) }
+            }
           }
           report()
+          i = end
           if (checkpointDue({ ...sinceCheckpoint, atEnd: false }, policy)) {
             if (store) notice((await store.putResults(processId, results.splice(0))).notice)
             await takeCheckpoint()
@@ -293,7 +324,6 @@ export async function verifyProcess(options: VerifyOptions): Promise<Verificatio
         if (store && results.length) notice((await store.putResults(processId, results)).notice)
         if (cus.length && !open().length && !store) break
       }
-      void pages.return(undefined)
     }
 
     // At the target: the final checkpoint, then each open CU's state and dry-run.
@@ -323,6 +353,7 @@ export async function verifyProcess(options: VerifyOptions): Promise<Verificatio
       if (!state.final) state.final = { status: 'verified', cu: state.cu, nonce: reached, checked: state.checked, ...(trusted ? { trusted } : {}) }
       if (state.notes.length && state.final.status !== 'unchecked') state.final.notes = state.notes
     }
+    void pages.return(undefined)
     const verdicts = cus.map((cu) => states.get(cu)!.final!)
     if (store && !trusted) for (const verdict of verdicts) if (verdict.status !== 'unchecked') notice((await store.putVerdict(processId, verdict)).notice)
     signal?.removeEventListener('abort', stop)
@@ -370,11 +401,12 @@ export async function verifyProcess(options: VerifyOptions): Promise<Verificatio
             : {}),
         })
       },
-      dispose: stop,
+      dispose: () => evaluator.terminate(),
     }
   } catch (error) {
     signal?.removeEventListener('abort', stop)
-    evaluator.terminate()
+    stop()
+    void pages?.return(undefined)
     signal?.throwIfAborted()
     throw error
   }

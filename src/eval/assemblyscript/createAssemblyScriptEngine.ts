@@ -1,3 +1,4 @@
+import { copyWithHeadroom } from '../copyWithHeadroom.ts'
 import { instantiate, type ASUtil } from '@assemblyscript/loader'
 import { BaseError } from '../../core/errors/BaseError.ts'
 import type { AoEnv, AoMessage, EvalResult, OutboxItem } from '../../core/message/types.ts'
@@ -126,14 +127,10 @@ export const createAssemblyScriptEngine: EngineFactory = async (wasm, options) =
       return out
     },
 
-    snapshot(reuse?: Snapshot): Snapshot {
+    snapshot(reuse?: Snapshot | null): Snapshot {
       const memory = new Uint8Array(live.memory.buffer)
       const globals = live.globals.map((g) => g.value as number | bigint)
-      if (reuse && reuse.memory.byteLength === memory.byteLength) {
-        reuse.memory.set(memory)
-        return { format: options.format, memory: reuse.memory, globals }
-      }
-      return { format: options.format, memory: memory.slice(), globals }
+      return { format: options.format, memory: reuse === undefined ? memory.slice() : copyWithHeadroom(memory, reuse?.memory, Math.min(options.memoryLimit, 4 * 1024 ** 3)), globals }
     },
 
     async restore(snapshot: Snapshot | null): Promise<void> {

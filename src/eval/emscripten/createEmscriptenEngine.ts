@@ -1,3 +1,4 @@
+import { copyWithHeadroom } from '../copyWithHeadroom.ts'
 import type { AoEnv, AoMessage, EvalResult } from '../../core/message/types.ts'
 import type { Engine, EngineFactory, ModuleOptions, Snapshot } from '../types.ts'
 import { loadAoLoader, type AoLoaderHandle, type AoLoaderResult, type InstantiateWasm } from './loadAoLoader.ts'
@@ -32,13 +33,9 @@ export const createEmscriptenEngine: EngineFactory = async (wasm, options) => {
         console.log = realLog
       }
     },
-    snapshot(reuse?: Snapshot): Snapshot {
+    snapshot(reuse?: Snapshot | null): Snapshot {
       const memory = pending ?? heap(live)
-      if (reuse && reuse.memory.byteLength === memory.byteLength) {
-        reuse.memory.set(memory)
-        return { format: options.format, memory: reuse.memory }
-      }
-      return { format: options.format, memory: memory.slice() }
+      return { format: options.format, memory: reuse === undefined ? memory.slice() : copyWithHeadroom(memory, reuse?.memory, Math.min(options.memoryLimit, 4 * 1024 ** 3)) }
     },
     async restore(snapshot: Snapshot | null): Promise<void> {
       if (snapshot && !broken && heap(live).byteLength === snapshot.memory.byteLength) {
