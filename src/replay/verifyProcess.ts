@@ -6,7 +6,7 @@ import { describeError } from '../core/errors/describeError.ts'
 import { tagValue } from '../core/message/tagValue.ts'
 import { toAoEnv } from '../core/message/toAoEnv.ts'
 import { buildAoMessage, fromOf, toAoMessage } from '../core/message/toAoMessage.ts'
-import type { AoEnv, AoMessage, EvalResult, SuNode, SuProcess, Tag } from '../core/message/types.ts'
+import type { AoEnv, AoMessage, EvalResult, Owner, SuNode, SuProcess, Tag } from '../core/message/types.ts'
 import { moduleOptionsFromTags } from '../core/module/moduleOptionsFromTags.ts'
 import type { ModuleOptions } from '../core/module/types.ts'
 import { cumulativeGenesis, nextCumulativeHash } from '../core/verify/cumulativeHash.ts'
@@ -143,19 +143,31 @@ export async function verifyProcess(options: VerifyOptions): Promise<Verificatio
     options.onNotice?.(text)
   }
   const processId = checkProcessId(options.processId)
-  const su = endpoints.su || (await findProcessSu(endpoints.gateway, processId, signal)).url
-  const process = await fetchSuProcess(su, processId, signal)
-  const moduleId = tagValue(process.tags, 'Module')
-  if (!moduleId) throw new BaseError(`Process ${processId} has no Module tag, so it cannot be replayed.`)
-  const [{ meta: moduleMeta, wasm }, targetNonce] = await Promise.all([
-    moduleVia(store, endpoints.gateway, moduleId, notice, signal),
-    options.toNonce === undefined ? fetchLatestNonce(su, processId, signal) : Promise.resolve(options.toNonce),
-  ])
+  // The worker boots (its script is large) and the newest local checkpoint loads while the
+  // process is looked up; both are used once it is known.
+  const worker = spawn()
+  let handedOver = false
+  const newest = store && !trustCheckpoint ? preloadNewest(store, processId) : undefined
+  let su: string, process: SuProcess, moduleId: string | undefined, moduleMeta: { owner: Owner; tags: Tag[] }, wasm: Uint8Array, targetNonce: number
+  try {
+    su = endpoints.su || (await findProcessSu(endpoints.gateway, processId, signal)).url
+    process = await fetchSuProcess(su, processId, signal)
+    moduleId = tagValue(process.tags, 'Module')
+    if (!moduleId) throw new BaseError(`Process ${processId} has no Module tag, so it cannot be replayed.`)
+    ;[{ meta: moduleMeta, wasm }, targetNonce] = await Promise.all([
+      moduleVia(store, endpoints.gateway, moduleId, notice, signal),
+      options.toNonce === undefined ? fetchLatestNonce(su, processId, signal) : Promise.resolve(options.toNonce),
+    ])
+    signal?.throwIfAborted()
+  } catch (error) {
+    worker.terminate()
+    throw error
+  }
   const env: AoEnv = toAoEnv(process, { id: moduleId, owner: moduleMeta.owner, tags: moduleMeta.tags })
   const moduleOptions = moduleOptionsFromTags(moduleMeta.tags, process.tags)
-  signal?.throwIfAborted()
   // The worker starts while the starting point, the CUs' claims and the first pages load.
-  const starting = createWorkerEvaluator(spawn, wasm, moduleOptions, { mode: 'hot', messageTimeoutMs }).catch((error: unknown) => {
+  const starting = createWorkerEvaluator(() => ((handedOver = true), worker), wasm, moduleOptions, { mode: 'hot', messageTimeoutMs }).catch((error: unknown) => {
+    if (!handedOver) worker.terminate()
     forgetModule(moduleId)
     throw error
   })
@@ -168,7 +180,7 @@ export async function verifyProcess(options: VerifyOptions): Promise<Verificatio
     // Where to start: a trusted CU checkpoint, a local checkpoint, or nonce 0.
     const resume = trustCheckpoint
       ? await seedFromCuCheckpoint(endpoints.gateway, trustCheckpoint, moduleOptions, signal)
-      : await resumePoint(store, processId, targetNonce, cus, notice, options.recheck ?? false)
+      : await resumePoint(store, processId, targetNonce, cus, notice, options.recheck ?? false, newest)
     const start: Start = resume.start
     const startNonce = 'nonce' in start ? start.nonce : -1
     const trusted: Trusted | undefined = start.source === 'cu-checkpoint' ? { cu: start.cu, nonce: start.nonce, checkpointId: start.checkpointId } : undefined
@@ -469,17 +481,34 @@ const genesis = (prior = new Map<string, Verdict>()): Resume => ({
   prior,
 })
 
+/** The newest local checkpoint of a process, loaded (it is checked against the target later). */
+function preloadNewest(store: Store, processId: string): Promise<{ checkpoint: Checkpoint; loaded: Awaited<ReturnType<Store['loadCheckpoint']>> } | undefined> {
+  const preload = store.latestCheckpoint(processId).then(async (checkpoint) => (checkpoint ? { checkpoint, loaded: await store.loadCheckpoint({ processId, nonce: checkpoint.nonce }) } : undefined))
+  preload.catch(() => undefined)
+  return preload
+}
+
 /**
  * The newest local checkpoint at or below the target that loads intact (a corrupted one is
  * dropped with a notice and the next older tried), or nonce 0.
  */
-async function resumePoint(store: Store | undefined, processId: string, targetNonce: number, cus: readonly string[], notice: (text: string) => void, recheck: boolean): Promise<Resume> {
+async function resumePoint(
+  store: Store | undefined,
+  processId: string,
+  targetNonce: number,
+  cus: readonly string[],
+  notice: (text: string) => void,
+  recheck: boolean,
+  newest?: ReturnType<typeof preloadNewest>,
+): Promise<Resume> {
   if (!store) return genesis()
   const prior = new Map((recheck ? [] : await store.getVerdicts(processId)).filter((v) => v.verdict.nonce !== undefined && v.verdict.nonce <= targetNonce).map((v) => [v.verdict.cu, v.verdict]))
   for (let below = targetNonce; ; ) {
-    const checkpoint: Checkpoint | undefined = await store.latestCheckpoint(processId, below)
+    const preloaded = await newest?.catch(() => undefined)
+    newest = undefined
+    const checkpoint: Checkpoint | undefined = preloaded && preloaded.checkpoint.nonce <= below ? preloaded.checkpoint : await store.latestCheckpoint(processId, below)
     if (!checkpoint) return genesis(prior)
-    const loaded = await store.loadCheckpoint({ processId, nonce: checkpoint.nonce })
+    const loaded = preloaded?.checkpoint === checkpoint ? preloaded.loaded : await store.loadCheckpoint({ processId, nonce: checkpoint.nonce })
     if (loaded.status === 'corrupted') {
       notice(`${loaded.error.message} It was discarded; the replay rebuilds it.`)
       below = checkpoint.nonce - 1

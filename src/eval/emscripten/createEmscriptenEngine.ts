@@ -17,12 +17,15 @@ export const createEmscriptenEngine: EngineFactory = async (wasm, options) => {
   let live: Live = await instantiate(wasm, options)
   let pending: Uint8Array | null = null
   let broken = false
+  // Whether the instance has run a message: a fresh one is what the CU loads a checkpoint into.
+  let used = false
 
   return {
     async handle(msg: AoMessage, env: AoEnv): Promise<EvalResult> {
       if (broken) throw new Error('the instance trapped on an earlier message; restore a snapshot first')
       const memory = pending
       pending = null
+      used = true
       try {
         return toEvalResult(await live.handle(memory, msg, env))
       } catch (error) {
@@ -43,7 +46,13 @@ export const createEmscriptenEngine: EngineFactory = async (wasm, options) => {
         pending = null
         return
       }
+      if (snapshot && !broken && !used && snapshot.memory.byteLength >= heap(live).byteLength) {
+        // Still fresh: the memory goes in with the next message (ao-loader grows the heap to it).
+        pending = snapshot.memory.slice()
+        return
+      }
       live = await instantiate(wasm, options)
+      used = false
       broken = false
       pending = snapshot && snapshot.memory.byteLength > 0 ? snapshot.memory.slice() : null
       if (pending && heap(live).byteLength === pending.byteLength) {

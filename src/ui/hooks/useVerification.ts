@@ -81,13 +81,11 @@ export function useVerification(processId: string, settings: Settings) {
         settled = true
         cancelAnimationFrame(frame)
         verification = v
-        let balances: Record<string, string> | undefined
-        try {
-          balances = await v.balances()
-        } catch {
-          balances = undefined
-        }
-        if (!abort.signal.aborted) setState({ phase: 'done', verification: v, balances, notices: [...notices] })
+        // The verdict shows at once; the balances (a local dry-run) follow.
+        if (abort.signal.aborted) return
+        setState({ phase: 'done', verification: v, balances: undefined, notices: [...notices] })
+        const balances = await v.balances().catch(() => undefined)
+        if (!abort.signal.aborted && balances) setState({ phase: 'done', verification: v, balances, notices: [...notices] })
       })
       .catch((error: unknown) => {
         settled = true
