@@ -22,6 +22,8 @@ export type DevnetOptions = {
   /** A checkpoint every K messages on each CU (default 100). */
   checkpointEvery?: number
   suFaults?: SuFaults
+  /** The SU answers every page of a process's log this many ms late (default 0). */
+  suPageLatencyMs?: number
   gatewayFaults?: GatewayFaults
   /** What to seed when the state has no seed yet (default: the demo plan). */
   seed?: SeedPlan | 'demo' | 'none'
@@ -74,7 +76,7 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
   try {
     const gateway = await startGateway({ port: ports.gateway ?? 0, dbDir: join(stateDir, 'arlocal'), bundler: wallets.bundler!, faults: options.gatewayFaults ?? {} })
     stops.push(() => gateway.stop())
-    const su = await startSu({ port: ports.su ?? 0, wallet: wallets.su!, gateway, stateFile: join(stateDir, 'su.jsonl'), faults: options.suFaults ?? {} })
+    const su = await startSu({ port: ports.su ?? 0, wallet: wallets.su!, gateway, stateFile: join(stateDir, 'su.jsonl'), faults: options.suFaults ?? {}, pageLatencyMs: options.suPageLatencyMs ?? 0 })
     stops.push(() => su.stop())
     const cus: Cu[] = []
     for (const [i, name] of cuNames.entries()) {

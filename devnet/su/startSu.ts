@@ -25,6 +25,8 @@ export type SuOptions = {
   faults?: SuFaults
   /** Time-To-Live of the Scheduler-Location record, ms. */
   locationTtlMs?: number
+  /** Answers every page of a process's log this many ms late, like an SU far away (default 0). */
+  pageLatencyMs?: number
 }
 
 export type Su = { url: string; address: string; stop(): Promise<void> }
@@ -42,7 +44,7 @@ const idPattern = /^[A-Za-z0-9_-]{43}$/
  * record on the gateway.
  */
 export async function startSu(options: SuOptions): Promise<Su> {
-  const { port = 0, wallet, gateway, stateFile, faults = {}, locationTtlMs = 3_600_000 } = options
+  const { port = 0, wallet, gateway, stateFile, faults = {}, locationTtlMs = 3_600_000, pageLatencyMs = 0 } = options
   const schedules = new Map<string, Schedule>()
   const save = (record: Saved) => {
     if (stateFile) appendFileSync(stateFile, `${JSON.stringify(record)}\n`)
@@ -166,7 +168,8 @@ export async function startSu(options: SuOptions): Promise<Su> {
     return json({ timestamp: entry.timestamp, id: item.id })
   }
 
-  const page = (schedule: Schedule, url: URL) => {
+  const page = async (schedule: Schedule, url: URL) => {
+    if (pageLatencyMs > 0) await new Promise((resolve) => setTimeout(resolve, pageLatencyMs))
     const q = url.searchParams
     const limit = Math.max(1, Math.min(Number(q.get('limit') ?? 100) || 100, 1000))
     const byNonce = q.has('from-nonce') || q.has('to-nonce')

@@ -1,0 +1,175 @@
+// Replay rate (messages/second) of one module over one message log, four ways:
+//   browser   the app's worker evaluator (spawnBrowserWorker + createWorkerEvaluator, bundled by
+//             Vite) in headless Chromium, timed inside the page
+//   cli       the same worker evaluator in a Node worker thread, as `holoscope replay` runs it
+//   cuStyle   @permaweb/ao-loader called as a CU calls it: memory passed in and copied out on
+//             every message (no Holoscope code); over a sample of the log, it is that slow
+//   hotLimit  ao-loader (or @assemblyscript/loader) with one live instance and no copies, no
+//             Holoscope code: the fastest this module can run here
+// plus `evaluator`, Holoscope's hot evaluator with no worker, to tell the worker's cost apart.
+// Usage: npm run bench -- replay [--quick]   or   tsx bench/replayRate.ts [--quick]
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { build } from 'vite'
+import { launchChromium } from '../e2e/support/launchChromium.ts'
+import { serveStatic } from '../e2e/support/serveStatic.ts'
+import { loadFixture, type Fixture } from '../processes/loadFixture.ts'
+import { generateTokenLog } from '../processes/tokenLog.ts'
+import { moduleOptionsFromTags } from '../src/core/module/moduleOptionsFromTags.ts'
+import { readMemoryImport } from '../src/eval/assemblyscript/readMemoryImport.ts'
+import type { PageOutcome } from './replay/harness/main.ts'
+import { formatNumber, markdownTable } from './lib/markdownTable.ts'
+import { machineNote, recordResults } from './lib/recordResults.ts'
+import { runChild } from './lib/runChild.ts'
+
+const quick = process.argv.includes('--quick')
+/** Messages after the process message; the CU way runs over the first `cuSample` of them. */
+const sizes = quick ? { messages: 1_000, cuSample: 20 } : { messages: 10_000, cuSample: 100 }
+/** Memory-Ballast (MiB) for aos-like memory: tens of MB that every copy has to move. */
+const ballast = 32
+const workloads = ['lua-token', 'as-token'] as const
+const goals = { browserVsCuStyle: 100, browserVsHotLimit: 1 / 1.3 }
+
+type Run = { messages: number; seconds: number; memoryBytes: number; sha256: string; roundTripMs?: number }
+type Rates = { browser: number; cli: number; evaluator: number; hotLimit: number; cuStyle: number }
+const rate = (run: Run) => run.messages / run.seconds
+
+console.log(machineNote())
+const dir = mkdtempSync(join(tmpdir(), 'holoscope-bench-replay-'))
+try {
+  const fixtures = new Map<string, Fixture>()
+  for (const name of workloads) {
+    const fixture = await loadFixture(name)
+    fixtures.set(name, fixture)
+    // No failing messages: the no-Holoscope baselines do not roll back, and must compute the same state.
+    const log = generateTokenLog({ moduleTags: fixture.tags, count: sizes.messages, seed: 1, failures: false, processTags: [{ name: 'Memory-Ballast', value: String(ballast) }] })
+    writeFileSync(join(dir, `${name}.json`), JSON.stringify(log))
+  }
+
+  const browser = await inChromium()
+  const rows: string[][] = []
+  const results: Record<string, unknown> = {}
+  const notes: string[] = []
+  for (const name of workloads) {
+    const fixture = fixtures.get(name)!
+    const logPath = join(dir, `${name}.json`)
+    const cli = await runChild<Run>('replay/holoscopeRun.ts', [name, logPath, 'worker'])
+    const evaluator = await runChild<Run>('replay/holoscopeRun.ts', [name, logPath, 'evaluator'])
+    const hotLimit = await baseline(fixture, logPath, 'hot', sizes.messages)
+    const cuStyle = await baseline(fixture, logPath, 'cu', sizes.cuSample)
+    const inBrowser = browser.get(name)!
+    const rates: Rates = { browser: rate(inBrowser), cli: rate(cli), evaluator: rate(evaluator), hotLimit: rate(hotLimit), cuStyle: rate(cuStyle) }
+    const sameMemory = [cli, evaluator, hotLimit].every((run) => run.sha256 === inBrowser.sha256)
+    const browserVsCuStyle = rates.browser / rates.cuStyle
+    const browserVsHotLimit = rates.browser / rates.hotLimit
+    const memoryMiB = inBrowser.memoryBytes / 2 ** 20
+    const cuMemoryMiB = cuStyle.memoryBytes / 2 ** 20
+    results[name] = {
+      rates,
+      browserVsCuStyle,
+      browserVsHotLimit,
+      goalsMet: { browserVsCuStyle: browserVsCuStyle >= goals.browserVsCuStyle, browserVsHotLimit: browserVsHotLimit >= goals.browserVsHotLimit },
+      messages: sizes.messages,
+      cuStyleMessages: sizes.cuSample,
+      memoryMiB,
+      cuStyleMemoryMiB: cuMemoryMiB,
+      ballastMiB: ballast,
+      sameFinalMemory: sameMemory,
+      msPerMessage: Object.fromEntries(Object.entries(rates).map(([k, v]) => [k, 1000 / v])),
+      workerRoundTripMs: { browser: inBrowser.roundTripMs, cli: cli.roundTripMs },
+    }
+    rows.push([
+      name,
+      `${cuMemoryMiB.toFixed(0)} → ${memoryMiB.toFixed(0)} MiB`,
+      formatNumber(rates.browser),
+      formatNumber(rates.cli),
+      formatNumber(rates.evaluator),
+      formatNumber(rates.hotLimit),
+      formatNumber(rates.cuStyle, 1),
+      `${formatNumber(browserVsCuStyle)}x`,
+      `${(1 / browserVsHotLimit).toFixed(2)}x`,
+      `${inBrowser.roundTripMs!.toFixed(3)} / ${cli.roundTripMs!.toFixed(3)}`,
+      sameMemory ? 'yes' : 'NO',
+    ])
+    const ms = (r: number) => (1000 / r).toFixed(3)
+    notes.push(
+      `${name}: ms per message: browser ${ms(rates.browser)}, CLI ${ms(rates.cli)}, hot evaluator without worker ${ms(rates.evaluator)}, hot limit ${ms(rates.hotLimit)};` +
+        ` an empty round trip to the worker costs ${inBrowser.roundTripMs!.toFixed(3)} ms in Chromium, ${cli.roundTripMs!.toFixed(3)} ms in Node.`,
+    )
+    if (!sameMemory) notes.push(`${name}: the final memories differ between paths (${[inBrowser, cli, evaluator, hotLimit].map((r) => r.sha256.slice(0, 12)).join(', ')}).`)
+  }
+
+  console.log(`### Replay rate (messages/second)${quick ? ' — quick run' : ''}\n`)
+  console.log(
+    markdownTable(
+      ['workload', 'memory (CU sample → end)', 'browser worker', 'CLI (Node worker)', 'hot evaluator, no worker', 'hot limit (no Holoscope)', `CU way (first ${sizes.cuSample})`, 'browser / CU way', 'hot limit / browser', 'worker round trip ms (browser / Node)', 'same final memory'],
+      rows,
+    ),
+  )
+  console.log(
+    `\n${formatNumber(sizes.messages)} messages per workload (transfers ~76%, balance/info/supply queries, mints, burns; Memory-Ballast ${ballast} MiB; no failing` +
+      ` messages, so that the baselines without rollback compute the same state), message 0 not timed. CU way: ao-loader with the memory passed in and copied out on` +
+      ` every message (as-token: @assemblyscript/loader, copied the same way: ao-loader has no AssemblyScript format), over the first ${sizes.cuSample} messages only,` +
+      ` while memory is at its smallest: later messages copy more. Hot limit: ao-loader with UNSAFE_MEMORY and no memory passed in (as-token: @assemblyscript/loader), no Holoscope code.`,
+  )
+  console.log(`Goals: browser ≥ ${goals.browserVsCuStyle}x the CU way; hot limit ≤ 1.3x the browser.`)
+  if (quick) console.log('(A quick run is short enough for start-up costs, such as the hot evaluator\'s first rollback snapshots, to weigh: judge the goals on a full run.)')
+  for (const [name, value] of Object.entries(results)) {
+    const r = value as { browserVsCuStyle: number; browserVsHotLimit: number }
+    console.log(
+      `- ${name}: ${formatNumber(r.browserVsCuStyle)}x the CU way (${r.browserVsCuStyle >= goals.browserVsCuStyle ? 'met' : 'MISSED'});` +
+        ` hot limit ${(1 / r.browserVsHotLimit).toFixed(2)}x the browser (${r.browserVsHotLimit >= goals.browserVsHotLimit ? 'met' : `MISSED: the browser would have to be ${(1 / r.browserVsHotLimit / 1.3).toFixed(2)}x faster`})`,
+    )
+  }
+  for (const note of notes) console.log(`- ${note}`)
+  console.log(machineNote())
+  recordResults('replay', quick, { goals, ...results })
+} finally {
+  rmSync(dir, { recursive: true, force: true })
+}
+
+/** Replays every workload in the app's browser worker in headless Chromium. */
+async function inChromium(): Promise<Map<string, Run>> {
+  await build({ configFile: fileURLToPath(new URL('./replay/harness/vite.config.ts', import.meta.url)) })
+  const server = await serveStatic({
+    '/fixtures/': fileURLToPath(new URL('../processes/build/', import.meta.url)),
+    '/logs/': dir,
+    '/': fileURLToPath(new URL('../.cache/bench-harness/', import.meta.url)),
+  })
+  const browser = await launchChromium()
+  const runs = new Map<string, Run>()
+  try {
+    for (const name of workloads) {
+      const page = await browser.newPage()
+      page.on('pageerror', (error) => console.error('page error:', error.message))
+      await page.goto(`${server.url}/`)
+      await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready')
+      const outcome = await page.evaluate(
+        ([wasmUrl, logUrl]) => (window as unknown as { holoscopeBenchReplay(w: string, l: string): Promise<PageOutcome> }).holoscopeBenchReplay(wasmUrl, logUrl),
+        [`/fixtures/${name}.wasm`, `/logs/${name}.json`] as const,
+      )
+      await page.close()
+      if (!outcome.ok) throw new Error(`${name} in Chromium: ${outcome.message}`)
+      runs.set(name, outcome)
+    }
+  } finally {
+    await browser.close()
+    await server.close()
+  }
+  return runs
+}
+
+/** Runs ao-loader (emscripten formats) or @assemblyscript/loader alone, in a fresh process. */
+function baseline(fixture: Fixture, logPath: string, mode: 'cu' | 'hot', messages: number): Promise<Run> {
+  const wasmPath = fileURLToPath(new URL(`../processes/build/${fixture.name}.wasm`, import.meta.url))
+  const options = moduleOptionsFromTags(fixture.tags)
+  if (options.format === 'wasm32-unknown-assemblyscript') {
+    const memory = readMemoryImport(readFileSync(wasmPath))
+    if (!memory) throw new Error(`${fixture.name} does not import its memory`)
+    const limitPages = Math.floor(options.memoryLimit / 65536)
+    return runChild<Run>('replay/asLoaderRun.ts', [wasmPath, String(memory.min), String(Math.min(memory.max ?? limitPages, limitPages)), logPath, mode, String(messages)])
+  }
+  return runChild<Run>('replay/aoLoaderRun.ts', [wasmPath, options.format, String(options.memoryLimit), logPath, mode, String(messages)])
+}
