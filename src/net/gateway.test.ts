@@ -6,7 +6,7 @@ import type { Devnet } from '../../devnet/startDevnet.ts'
 import { startTestDevnet } from '../../devnet/testing.ts'
 import { tagValue } from '../core/message/tagValue.ts'
 import { NetworkError, NotFoundError } from './errors.ts'
-import { fetchData, fetchTransactionMeta, findProcessSu, findSchedulerUrl } from './gateway.ts'
+import { fetchData, fetchTransactionMeta, findProcessSu, findSchedulerLocation } from './gateway.ts'
 
 const absent = randomBytes(32).toString('base64url')
 
@@ -48,8 +48,8 @@ describe('gateway', () => {
   })
 
   it("finds a scheduler's URL and a process's SU", async () => {
-    expect(await findSchedulerUrl(devnet.ready.gateway, devnet.ready.scheduler)).toBe(devnet.ready.su)
-    expect(await findProcessSu(`${devnet.ready.gateway}/`, processId)).toEqual({ url: devnet.ready.su, address: devnet.ready.scheduler })
+    expect(await findSchedulerLocation(devnet.ready.gateway, devnet.ready.scheduler)).toEqual({ url: devnet.ready.su, ttlMs: 3_600_000 })
+    expect(await findProcessSu(`${devnet.ready.gateway}/`, processId)).toEqual({ url: devnet.ready.su, address: devnet.ready.scheduler, ttlMs: 3_600_000 })
   })
 
   it('says what is not on the gateway, and why', async () => {
@@ -64,7 +64,7 @@ describe('gateway', () => {
     await expect(findProcessSu(gateway, moduleId)).rejects.toThrow(`Transaction ${moduleId} on the gateway at ${gateway} is not an AO process: it has no Scheduler tag.`)
     // The deployer announces no scheduler.
     const deployer = devnet.wallets['deployer']!.address
-    await expect(findSchedulerUrl(gateway, deployer)).rejects.toMatchObject({ name: 'NotFoundError', id: deployer, what: 'scheduler-location' })
+    await expect(findSchedulerLocation(gateway, deployer)).rejects.toMatchObject({ name: 'NotFoundError', id: deployer, what: 'scheduler-location' })
   })
 
   it('fails with a NetworkError when the gateway cannot be reached', async () => {

@@ -71,36 +71,33 @@ export async function fetchData(gateway: string, id: string, signal?: AbortSigna
 }
 
 /**
- * The URL of the scheduler (SU) with wallet `address`: the `Url` tag of the newest
- * `Type: Scheduler-Location` record it owns, as AO clients find it.
+ * Where the scheduler (SU) with wallet `address` is: the `Url` tag of the newest
+ * `Type: Scheduler-Location` record it owns, as AO clients find it, and its `Time-To-Live` (ms;
+ * how long clients may cache it), when the record gives one.
  *
  * @throws NotFoundError when there is no such record; ProtocolError when its Url is not a URL;
  *   NetworkError, HttpError
  */
-export async function findSchedulerUrl(gateway: string, address: string, signal?: AbortSignal): Promise<string> {
+export async function findSchedulerLocation(gateway: string, address: string, signal?: AbortSignal): Promise<{ url: string; ttlMs: number | undefined }> {
   const { url, nodes } = await transactions(gateway, locationQuery, { owners: [address] }, signal)
   const node = nodes[0]
   if (!node) throw new NotFoundError({ gateway, id: address, what: 'scheduler-location' })
   const problem = tagsProblem(node['tags'], 'tags')
   if (problem) throw new ProtocolError('gateway', url, `Scheduler-Location record: ${problem}`)
-  const location = tagValue(node['tags'] as Tag[], 'Url')
+  const tags = node['tags'] as Tag[]
+  const location = tagValue(tags, 'Url')
   if (!location || !URL.canParse(location)) {
     throw new ProtocolError('gateway', url, `the Scheduler-Location record ${String(node['id'])} of scheduler ${address} has Url ${JSON.stringify(location ?? null)}, not a URL`)
   }
-  return location
+  const ttl = Number(tagValue(tags, 'Time-To-Live'))
+  return { url: location, ttlMs: Number.isFinite(ttl) && ttl > 0 ? ttl : undefined }
 }
 
-/**
- * Where a process is scheduled: its `Scheduler` tag (a wallet address) and that scheduler's URL.
- *
- * @throws NotFoundError when the process is not on the gateway, has no Scheduler tag, or its
- *   scheduler has no Scheduler-Location record; NetworkError, HttpError, ProtocolError
- */
-export async function findProcessSu(gateway: string, processId: string, signal?: AbortSignal): Promise<{ url: string; address: string }> {
+export async function findProcessSu(gateway: string, processId: string, signal?: AbortSignal): Promise<{ url: string; address: string; ttlMs: number | undefined }> {
   const meta = await fetchTransactionMeta(gateway, processId, signal)
   const address = tagValue(meta.tags, 'Scheduler')
   if (!address) throw new NotFoundError({ gateway, id: processId, what: 'process' })
-  return { url: await findSchedulerUrl(gateway, address, signal), address }
+  return { ...(await findSchedulerLocation(gateway, address, signal)), address }
 }
 
 /** Runs a `transactions` GraphQL query; returns the nodes of its edges, and the URL asked. */

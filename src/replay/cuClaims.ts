@@ -19,10 +19,16 @@ export type ClaimOutcome = { held: true; notes: string[] } | { held: false; dive
 
 /**
  * Finds, for every CU, its wallet address (`GET /`) and the checkpoints it signed for this
- * process at nonces in (`after`, `upTo`], via the gateway's GraphQL. Never throws: what could
- * not be found becomes a note.
+ * process (at nonces in (`after`, `upTo`], all by default), via the gateway's GraphQL. Never
+ * throws but when aborted: what could not be found becomes a note.
  */
-export async function gatherClaims(gateway: string, processId: string, cus: readonly string[], range: { after: number; upTo: number }, signal?: AbortSignal): Promise<Map<string, CuClaims>> {
+export async function gatherClaims(
+  gateway: string,
+  processId: string,
+  cus: readonly string[],
+  range: { after: number; upTo: number } = { after: -Infinity, upTo: Infinity },
+  signal?: AbortSignal,
+): Promise<Map<string, CuClaims>> {
   const claims = new Map<string, CuClaims>()
   await Promise.all(
     cus.map(async (cu) => {

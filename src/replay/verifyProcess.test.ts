@@ -112,6 +112,27 @@ describe('verifyProcess with a store: resume, second visit, receipts', () => {
     second.dispose()
   })
 
+  it("remembers where the process is scheduled, and looks it up again when that SU no longer serves it", async () => {
+    // Found on the gateway and remembered for the record's Time-To-Live.
+    const location = await store.getLocation(processId)
+    expect(location).toMatchObject({ su: devnet.ready.su, scheduler: devnet.ready.scheduler })
+    expect(location!.until).toBeGreaterThan(Date.now())
+    // A remembered SU is used as it is (here the same SU under another host name)...
+    const alias = devnet.ready.su.replace('127.0.0.1', 'localhost')
+    await store.putLocation(processId, { ...location!, su: alias })
+    const remembered = await verify({ cus: [honest], store })
+    remembered.dispose()
+    expect(remembered.su).toBe(alias)
+    expect(remembered.verdicts[0]).toMatchObject({ status: 'verified', nonce: latest })
+    // ...until it fails: then the gateway is asked again and the answer remembered.
+    await store.putLocation(processId, { ...location!, su: 'http://127.0.0.1:1' })
+    const moved = await verify({ cus: [honest], store })
+    moved.dispose()
+    expect(moved.su).toBe(devnet.ready.su)
+    expect(moved.verdicts[0]).toMatchObject({ status: 'verified', nonce: latest })
+    expect((await store.getLocation(processId))?.su).toBe(devnet.ready.su)
+  })
+
   it('replays only the tail after new messages, and agrees with a full replay', async () => {
     await send(3)
     const tail = await verify({ cus: [honest], store })

@@ -143,40 +143,54 @@ export async function verifyProcess(options: VerifyOptions): Promise<Verificatio
     options.onNotice?.(text)
   }
   const processId = checkProcessId(options.processId)
-  // The worker boots (its script is large) and the newest local checkpoint loads while the
-  // process is looked up; both are used once it is known.
-  const worker = spawn()
-  let handedOver = false
+  const cus = endpoints.cus
+  // The newest local checkpoint loads and the CUs' claims are listed while the process is looked
+  // up. The worker (its script is large) boots then too when there is no checkpoint to start
+  // from; else once there is something to evaluate: a second visit shows its verdict without it.
+  let worker: WorkerHandle | undefined
+  let stopped = false
+  const boot = (): WorkerHandle => (worker ??= spawn())
   const newest = store && !trustCheckpoint ? preloadNewest(store, processId) : undefined
+  if (!newest) boot()
+  else void newest.then((found) => found || stopped || boot(), () => undefined)
+  const listing = gatherClaims(endpoints.gateway, processId, cus, undefined, signal)
+  listing.catch(() => undefined)
   let su: string, process: SuProcess, moduleId: string | undefined, moduleMeta: { owner: Owner; tags: Tag[] }, wasm: Uint8Array, targetNonce: number
   try {
-    su = endpoints.su || (await findProcessSu(endpoints.gateway, processId, signal)).url
-    process = await fetchSuProcess(su, processId, signal)
+    // The target nonce is asked for with the process, once the SU is known.
+    let latest: Promise<number>
+    ;({ su, process, alongside: latest } = await locateProcess(store, endpoints, processId, (at) => (options.toNonce === undefined ? fetchLatestNonce(at, processId, signal) : Promise.resolve(options.toNonce)), signal))
     moduleId = tagValue(process.tags, 'Module')
     if (!moduleId) throw new BaseError(`Process ${processId} has no Module tag, so it cannot be replayed.`)
-    ;[{ meta: moduleMeta, wasm }, targetNonce] = await Promise.all([
-      moduleVia(store, endpoints.gateway, moduleId, notice, signal),
-      options.toNonce === undefined ? fetchLatestNonce(su, processId, signal) : Promise.resolve(options.toNonce),
-    ])
+    ;[{ meta: moduleMeta, wasm }, targetNonce] = await Promise.all([moduleVia(store, endpoints.gateway, moduleId, notice, signal), latest])
     signal?.throwIfAborted()
   } catch (error) {
-    worker.terminate()
+    stopped = true
+    worker?.terminate()
     throw error
   }
   const env: AoEnv = toAoEnv(process, { id: moduleId, owner: moduleMeta.owner, tags: moduleMeta.tags })
   const moduleOptions = moduleOptionsFromTags(moduleMeta.tags, process.tags)
-  // The worker starts while the starting point, the CUs' claims and the first pages load.
-  const starting = createWorkerEvaluator(() => ((handedOver = true), worker), wasm, moduleOptions, { mode: 'hot', messageTimeoutMs }).catch((error: unknown) => {
-    if (!handedOver) worker.terminate()
-    forgetModule(moduleId)
-    throw error
-  })
-  starting.catch(() => undefined)
-  const stop = () => void starting.then((e) => e.terminate(), () => undefined)
+  let starting: Promise<WorkerEvaluator> | undefined
+  const startWorker = (): Promise<WorkerEvaluator> => {
+    if (stopped) return Promise.reject(new BaseError('This verification was stopped; its worker is gone.'))
+    if (!starting) {
+      starting = createWorkerEvaluator(boot, wasm, moduleOptions, { mode: 'hot', messageTimeoutMs }).catch((error: unknown) => {
+        forgetModule(moduleId)
+        throw error
+      })
+      starting.catch(() => undefined)
+    }
+    return starting
+  }
+  const stop = () => {
+    stopped = true
+    if (starting) void starting.then((e) => e.terminate(), () => undefined)
+    else worker?.terminate()
+  }
   signal?.addEventListener('abort', stop)
   let pages: AsyncGenerator<SuNode[], void, undefined> | undefined
   try {
-    const cus = endpoints.cus
     // Where to start: a trusted CU checkpoint, a local checkpoint, or nonce 0.
     const resume = trustCheckpoint
       ? await seedFromCuCheckpoint(endpoints.gateway, trustCheckpoint, moduleOptions, signal)
@@ -204,8 +218,25 @@ export async function verifyProcess(options: VerifyOptions): Promise<Verificatio
     }
     if (startNonce < targetNonce) fill()
 
-    const [allClaims, evaluator] = await Promise.all([gatherClaims(endpoints.gateway, processId, cus, { after: trusted ? startNonce : -1, upTo: targetNonce }, signal), starting])
-    if (resume.snapshot) await evaluator.restore(resume.snapshot)
+    // The worker is needed only to evaluate: it starts now when there is a log to replay (while
+    // the CUs' claims and the first pages load), else on the first query.
+    let ready: Promise<WorkerEvaluator> | undefined
+    const getReady = () => {
+      if (!ready) {
+        ready = startWorker().then(async (e) => {
+          if (resume.snapshot) await e.restore(resume.snapshot)
+          return e
+        })
+        ready.catch(() => undefined)
+      }
+      return ready
+    }
+    if (startNonce < targetNonce) void getReady()
+    const evaluator = whenReady(getReady, stop)
+    const after = trusted ? startNonce : -1
+    const allClaims = new Map(
+      [...(await listing)].map(([cu, claims]) => [cu, { ...claims, checkpoints: claims.checkpoints.filter((c) => c.nonce > after && c.nonce <= targetNonce) }]),
+    )
     const states = new Map<string, CuState>(
       cus.map((cu) => {
         const claims = allClaims.get(cu)!
@@ -367,7 +398,9 @@ export async function verifyProcess(options: VerifyOptions): Promise<Verificatio
     }
     void pages.return(undefined)
     const verdicts = cus.map((cu) => states.get(cu)!.final!)
-    if (store && !trusted) for (const verdict of verdicts) if (verdict.status !== 'unchecked') notice((await store.putVerdict(processId, verdict)).notice)
+    // Verdicts are kept, but for those that stand unchanged from an earlier visit.
+    const changed = verdicts.filter((verdict) => verdict.status !== 'unchecked' && verdict !== resume.prior.get(verdict.cu))
+    if (store && !trusted) for (const verdict of changed) notice((await store.putVerdict(processId, verdict)).notice)
     signal?.removeEventListener('abort', stop)
     const memoryFacts = async () => {
       if (memory) return { sha256: await sha256Hex(memory.memory), length: memory.memory.byteLength }
@@ -423,6 +456,52 @@ export async function verifyProcess(options: VerifyOptions): Promise<Verificatio
     throw error
   }
 }
+
+/** The evaluator `ready` gives: each call waits for it; `terminate` stops it whenever. */
+function whenReady(ready: () => Promise<WorkerEvaluator>, stop: () => void): WorkerEvaluator {
+  return {
+    evaluate: async (...args) => (await ready()).evaluate(...args),
+    query: async (...args) => (await ready()).query(...args),
+    snapshot: async () => (await ready()).snapshot(),
+    restore: async (snapshot) => (await ready()).restore(snapshot),
+    digest: async (length) => (await ready()).digest(length),
+    terminate: stop,
+  }
+}
+
+/**
+ * Where the process is scheduled, and the process as its SU serves it: the SU override, else
+ * the SU remembered from an earlier visit while its Scheduler-Location record's Time-To-Live
+ * lasts (looked up again if it no longer serves the process), else the gateway's records.
+ * `alongside` is asked of the SU in parallel with the process.
+ */
+async function locateProcess<T>(
+  store: Store | undefined,
+  endpoints: VerifyOptions['endpoints'],
+  processId: string,
+  alongside: (su: string) => Promise<T>,
+  signal?: AbortSignal,
+): Promise<{ su: string; process: SuProcess; alongside: Promise<T> }> {
+  const at = async (su: string) => {
+    const asked = alongside(su)
+    asked.catch(() => undefined)
+    return { su, process: await fetchSuProcess(su, processId, signal), alongside: asked }
+  }
+  if (endpoints.su) return at(endpoints.su)
+  const remembered = await store?.getLocation(processId).catch(() => undefined)
+  if (remembered) {
+    const located = await at(remembered.su).catch(() => undefined)
+    if (located) return located
+    signal?.throwIfAborted()
+  }
+  const found = await findProcessSu(endpoints.gateway, processId, signal)
+  const located = await at(found.url)
+  await store?.putLocation(processId, { su: found.url, scheduler: found.address, until: Date.now() + Math.min(found.ttlMs ?? locationTtlMs, locationTtlMs) }).catch(() => undefined)
+  return located
+}
+
+/** The longest a process's SU location is remembered (a record's own Time-To-Live may be shorter). */
+const locationTtlMs = 3_600_000
 
 /** Records a claim's outcome on a CU: counted, its verdict when it did not hold, or a note. */
 function settle(state: CuState, outcome: ClaimOutcome, counter: 'checkpoints' | 'state' | 'dryRun', messageId: string, trusted: Trusted | undefined): void {
@@ -575,6 +654,7 @@ async function compareStoredResults(store: Store, processId: string, upTo: numbe
 
 /** Compares CU checkpoint claims at or below `upTo` with local checkpoints at the same nonce. */
 async function compareWithLocalCheckpoints(store: Store, processId: string, upTo: number, states: CuState[]): Promise<void> {
+  if (!states.some((state) => !state.final && state.claims.checkpoints.some((claim) => claim.nonce <= upTo))) return
   const local = new Map((await store.listCheckpoints(processId)).map((c) => [c.nonce, c]))
   for (const state of states) {
     for (const claim of state.claims.checkpoints) {

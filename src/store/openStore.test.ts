@@ -1,10 +1,11 @@
 import 'fake-indexeddb/auto'
+import { openDB } from 'idb'
 import { describe, expect, it, vi } from 'vitest'
 import type { SuNode } from '../core/message/types.ts'
 import type { Verdict } from '../core/verify/verdict.ts'
 import { StoreClosedError, StoreVersionError } from './errors.ts'
 import { openStore, type LogPage } from './openStore.ts'
-import { schemaVersion } from './schema.ts'
+import { schemaVersion, upgradeSchema, type HoloscopeSchema } from './schema.ts'
 import { noise, openTestStore, pointAt } from './testing.ts'
 
 const owner = { address: 'A'.repeat(43), key: 'k' }
@@ -98,6 +99,34 @@ describe('openStore', () => {
       { verdict: verified, at: 2 },
       { verdict: diverged, at: 3 },
     ])
+    store.close()
+  })
+
+  it('remembers where a process is scheduled until the record expires', async () => {
+    const store = await openTestStore()
+    expect(await store.getLocation('P')).toBeUndefined()
+    await store.putLocation('P', { su: 'http://su-1', scheduler: 'S'.repeat(43), until: 2_000 })
+    expect(await store.getLocation('P', 1_999)).toEqual({ su: 'http://su-1', scheduler: 'S'.repeat(43), until: 2_000 })
+    expect(await store.getLocation('P', 2_000)).toBeUndefined()
+    expect(await store.getLocation('Q', 0)).toBeUndefined()
+    await store.putLocation('P', { su: 'http://su-2', scheduler: 'T'.repeat(43), until: 5_000 })
+    expect((await store.getLocation('P', 2_000))?.su).toBe('http://su-2')
+    await store.clearProcess('P')
+    expect(await store.getLocation('P', 0)).toBeUndefined()
+    expect((await store.usage()).byStore.locations).toBe(0)
+    store.close()
+  })
+
+  it('upgrades a database of the first schema version and keeps what it holds', async () => {
+    const name = `upgrade-${process.pid}`
+    const old = await openDB<HoloscopeSchema>(name, 1, { upgrade: (db, oldVersion) => upgradeSchema(db, oldVersion, 1) })
+    expect([...old.objectStoreNames]).not.toContain('locations')
+    await old.put('verdicts', { processId: 'P', cu: 'cu', verdict: { status: 'verified', cu: 'cu', nonce: 4 }, at: 1 })
+    old.close()
+    const store = await openStore({ name, storage: {} })
+    expect(await store.getVerdicts('P')).toEqual([{ verdict: { status: 'verified', cu: 'cu', nonce: 4 }, at: 1 }])
+    await store.putLocation('P', { su: 'http://su', scheduler: 'S', until: Infinity })
+    expect(await store.getLocation('P')).toEqual({ su: 'http://su', scheduler: 'S', until: Infinity })
     store.close()
   })
 

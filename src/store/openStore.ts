@@ -55,6 +55,9 @@ export type StoredResult = { nonce: number; messageId: string; digest: string; r
 /** A verdict against one CU and when it was reached (ms since epoch). */
 export type StoredVerdict = { verdict: Verdict; at: number }
 
+/** Where a process's SU is: its URL and wallet, fresh until `until` (ms since epoch). */
+export type StoredLocation = { su: string; scheduler: string; until: number }
+
 /**
  * What loading a checkpoint gave. A corrupted one has been deleted; `error` says which and why.
  * `missing`: there is no such checkpoint (deleted or evicted since it was listed).
@@ -126,6 +129,10 @@ export type Store = {
   putVerdict(processId: string, verdict: Verdict, at?: number): Promise<WriteOutcome>
   /** The process's last verdict against each CU, by CU. */
   getVerdicts(processId: string): Promise<StoredVerdict[]>
+  /** Where the process's SU was found, while that is fresh (`until` not passed at `now`). */
+  getLocation(processId: string, now?: number): Promise<StoredLocation | undefined>
+  /** Remembers where the process's SU is, until `location.until`. */
+  putLocation(processId: string, location: StoredLocation): Promise<WriteOutcome>
   usage(): Promise<StoreUsage>
   /** Deletes everything stored of a process but its module. */
   clearProcess(processId: string): Promise<void>
@@ -352,6 +359,16 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
       return records.map(({ verdict, at }) => ({ verdict, at }))
     },
 
+    async getLocation(processId, now = Date.now()) {
+      const record = await (await db()).get('locations', processId)
+      if (!record || record.until <= now) return undefined
+      return { su: record.su, scheduler: record.scheduler, until: record.until }
+    },
+
+    async putLocation(processId, location) {
+      return withEviction(() => write(['locations'], (tx, count) => replace(tx, 'locations', processId, { processId, ...location }, count)), undefined, `where process ${processId} is scheduled`)
+    },
+
     async usage() {
       const connection = await db()
       const [counter, records, estimate] = await Promise.all([
@@ -376,7 +393,12 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
 
     async clearProcess(processId) {
       const range = IDBKeyRange.bound([processId], [processId, []])
-      await write(['pages', 'results', 'verdicts', ...checkpointStores], async (tx, count) => {
+      await write(['pages', 'results', 'verdicts', 'locations', ...checkpointStores], async (tx, count) => {
+        const location = await tx.objectStore('locations').get(processId)
+        if (location) {
+          count('locations', -sizeOf(location))
+          await tx.objectStore('locations').delete(processId)
+        }
         for (const store of ['pages', 'results', 'verdicts'] as const) {
           for (let cursor = await tx.objectStore(store).openCursor(range); cursor; cursor = await cursor.continue()) {
             count(store, -sizeOf(cursor.value))
@@ -395,7 +417,7 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
 }
 
 /** Puts `value` under `key` in `store`, counting it and taking away what it replaces. */
-async function replace<S extends 'modules' | 'pages' | 'results' | 'verdicts'>(
+async function replace<S extends 'modules' | 'pages' | 'results' | 'verdicts' | 'locations'>(
   tx: WriteTx,
   store: S,
   key: StoreKey<HoloscopeSchema, S>,

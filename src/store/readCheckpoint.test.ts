@@ -61,19 +61,15 @@ describe('loadCheckpoint on a damaged checkpoint', () => {
     })
   }
 
-  it('reports a missing chunk, and an altered recorded SHA-256', async () => {
+  it('reports a missing chunk, and deletes only what no other checkpoint uses', async () => {
     const dbName = name()
-    const { store, raw, onlyNewer } = await twoCheckpoints(dbName)
+    const { store, raw, onlyNewer, older } = await twoCheckpoints(dbName)
     await raw.delete('chunkData', onlyNewer)
     const missing = await store.loadCheckpoint({ processId: 'p', nonce: 2 })
     expect(missing.status === 'corrupted' && missing.error.message).toContain('(chunk 3 of 5 is missing)')
-
-    const record = (await raw.get('checkpoints', ['p', 1]))!
-    await raw.put('checkpoints', { ...record, sha256: '00'.repeat(32) })
-    const altered = await store.loadCheckpoint({ processId: 'p', nonce: 1 })
-    expect(altered.status === 'corrupted' && altered.error.message).toContain(`(its memory's SHA-256 is ${record.sha256}, not the recorded ${'00'.repeat(32)})`)
-    expect(await store.listCheckpoints('p')).toEqual([])
-    expect((await store.usage()).byStore.chunkData).toBe(0)
+    expect((await store.listCheckpoints('p')).map((c) => c.nonce)).toEqual([1])
+    const loaded = await store.loadCheckpoint({ processId: 'p', nonce: 1 })
+    expect(loaded.status === 'loaded' && Buffer.from(loaded.snapshot.memory).equals(Buffer.from(older))).toBe(true)
     raw.close()
     store.close()
   })

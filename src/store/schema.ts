@@ -36,6 +36,12 @@ export type ResultRecord = { processId: string; nonce: number; messageId: string
 /** The last verdict on a process against one CU, and when it was reached (ms since epoch). */
 export type VerdictRecord = { processId: string; cu: string; verdict: Verdict; at: number }
 
+/**
+ * Where a process's SU was found (its Scheduler tag's Scheduler-Location record), kept until
+ * `until` (ms since epoch) so a later visit need not ask the gateway again.
+ */
+export type LocationRecord = { processId: string; su: string; scheduler: string; until: number }
+
 /** The byte counter: IndexedDB has no size API, so every write adds what it stores. */
 export type UsageRecord = { total: number; byStore: Partial<Record<CountedStore, number>> }
 
@@ -48,11 +54,12 @@ export interface HoloscopeSchema extends DBSchema {
   chunkData: { key: string; value: Uint8Array }
   results: { key: [string, number]; value: ResultRecord }
   verdicts: { key: [string, string]; value: VerdictRecord }
+  locations: { key: string; value: LocationRecord }
   usage: { key: 'bytes'; value: UsageRecord }
 }
 
 /** A store of the schema. */
-export type StoreName = 'modules' | 'pages' | 'checkpoints' | 'chunks' | 'chunkData' | 'results' | 'verdicts' | 'usage'
+export type StoreName = 'modules' | 'pages' | 'checkpoints' | 'chunks' | 'chunkData' | 'results' | 'verdicts' | 'locations' | 'usage'
 
 /** The stores whose bytes the counter counts. */
 export type CountedStore = Exclude<StoreName, 'usage'>
@@ -61,15 +68,15 @@ export type CountedStore = Exclude<StoreName, 'usage'>
 export type HoloscopeDB = IDBPDatabase<HoloscopeSchema>
 
 /** The schema's version; `upgradeSchema` brings any older one up to it. */
-export const schemaVersion = 1
+export const schemaVersion = 2
 
 /**
- * Brings a database at `oldVersion` (0: new) up to `schemaVersion`, one version at a time, so a
- * database several versions behind goes through every step. Runs inside the upgrade transaction:
- * no awaiting anything but its requests.
+ * Brings a database at `oldVersion` (0: new) up to `newVersion` (default `schemaVersion`), one
+ * version at a time, so a database several versions behind goes through every step. Runs inside
+ * the upgrade transaction: no awaiting anything but its requests.
  */
-export function upgradeSchema(db: HoloscopeDB, oldVersion: number): void {
-  if (oldVersion < 1) {
+export function upgradeSchema(db: HoloscopeDB, oldVersion: number, newVersion = schemaVersion): void {
+  if (oldVersion < 1 && newVersion >= 1) {
     db.createObjectStore('modules', { keyPath: 'id' })
     db.createObjectStore('pages', { keyPath: ['processId', 'fromNonce'] })
     const checkpoints = db.createObjectStore('checkpoints', { keyPath: ['processId', 'nonce'] })
@@ -82,5 +89,8 @@ export function upgradeSchema(db: HoloscopeDB, oldVersion: number): void {
     db.createObjectStore('results', { keyPath: ['processId', 'nonce'] })
     db.createObjectStore('verdicts', { keyPath: ['processId', 'cu'] })
     db.createObjectStore('usage')
+  }
+  if (oldVersion < 2 && newVersion >= 2) {
+    db.createObjectStore('locations', { keyPath: 'processId' })
   }
 }

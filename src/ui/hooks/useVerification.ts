@@ -81,9 +81,10 @@ export function useVerification(processId: string, settings: Settings) {
         settled = true
         cancelAnimationFrame(frame)
         verification = v
-        // The verdict shows at once; the balances (a local dry-run) follow.
+        // The verdict shows at once; the balances (a local dry-run) follow once it is painted.
         if (abort.signal.aborted) return
         setState({ phase: 'done', verification: v, balances: undefined, notices: [...notices] })
+        await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)))
         const balances = await v.balances().catch(() => undefined)
         if (!abort.signal.aborted && balances) setState({ phase: 'done', verification: v, balances, notices: [...notices] })
       })
