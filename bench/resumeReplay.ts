@@ -26,6 +26,8 @@ import { seededDevnet } from './lib/seededDevnet.ts'
 const quick = process.argv.includes('--quick')
 const settings = quick ? { messages: 2_000, visits: 3 } : { messages: 10_000, visits: 5 }
 const goalSeconds = 1
+/** Pause between the first visit and the second ones. */
+const settleSeconds = 10
 const policy = { everyMessages: 1000, everySeconds: 30, keepNewest: 3, ladderBase: 1000 }
 
 console.log(machineNote())
@@ -58,6 +60,8 @@ try {
   }
   const first = await visit()
   if (first.evaluated !== latest + 1) throw new Error(`the first visit evaluated ${first.evaluated} messages, not ${latest + 1}`)
+  // A second visit comes later: the browser first finishes writing what the first one stored.
+  await new Promise((resolve) => setTimeout(resolve, settleSeconds * 1000))
   const seconds: number[] = []
   for (let i = 0; i < settings.visits; i++) {
     const again = await visit()
@@ -106,8 +110,8 @@ try {
   console.log(
     `\nlua-token process with ${formatNumber(latest + 1)} messages, one CU (devnet, same machine), checkpoints every ${policy.everyMessages} messages and at the end` +
       ` (kept: the newest ${policy.keepNewest} and a ladder). Browser: the built app in Chromium, timed from navigation to the verdict on screen, each visit` +
-      ` in a fresh tab of one profile; it reads the process and latest nonce from the SU, the CU's address and checkpoints, restores the checkpoint at` +
-      ` the target into a new worker and computes the balances. Bytes are the store's own count in Node (the same code as the browser's).` +
+      ` in a fresh tab of one profile, the first ${settleSeconds} s after the first visit ended; it reads the process and the latest nonce from the SU (where the SU is comes from the store),` +
+      ` the CU's address and checkpoints, and the stored checkpoint and verdicts; the worker then starts, takes the checkpoint and computes the balances (not timed). Bytes are the store's own count in Node (the same code as the browser's).` +
       ` Node's first visit took ${nodeFirstSeconds.toFixed(1)} s. Seeding (not timed) ${reused ? `was reused from .cache/bench-resume/ (it took ${seeded.seedSeconds.toFixed(0)} s)` : `took ${seeded.seedSeconds.toFixed(0)} s (kept in .cache/bench-resume/)`}.`,
   )
   console.log(`Goal: second visit < ${goalSeconds} s: ${median < goalSeconds ? 'met' : `MISSED (${median.toFixed(2)} s)`}.`)
