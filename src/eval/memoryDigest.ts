@@ -11,14 +11,21 @@ export type MemoryDigest = { length: number; sha256: string; zeroTail: boolean }
  */
 export async function memoryDigest(memory: Uint8Array, length = memory.byteLength): Promise<MemoryDigest> {
   const head = memory.subarray(0, Math.min(length, memory.byteLength))
-  // Hashed in place, a slice at a time: WebCrypto's digest would copy the whole memory first
-  // (a third copy of a large memory alive at once); in browsers it is no faster.
-  const hash = sha256.create()
-  for (let at = 0; at < head.byteLength; at += slice) hash.update(head.subarray(at, at + slice))
-  return { length: head.byteLength, sha256: toHex(hash.digest()), zeroTail: isZero(memory.subarray(head.byteLength)) }
+  return { length: head.byteLength, sha256: toHex(await sha256Of(head)), zeroTail: isZero(memory.subarray(head.byteLength)) }
 }
 
+/** Above this size memory is hashed in place (slower) rather than copied. */
+const copyLimit = 64 << 20
 const slice = 1 << 20
+
+async function sha256Of(bytes: Uint8Array): Promise<Uint8Array> {
+  // WebCrypto is several times faster, but copies what it reads: for an aos-size memory that is
+  // a third copy alive at once, so large memories are hashed in place, a slice at a time.
+  if (bytes.byteLength <= copyLimit) return new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>))
+  const hash = sha256.create()
+  for (let at = 0; at < bytes.byteLength; at += slice) hash.update(bytes.subarray(at, at + slice))
+  return hash.digest()
+}
 
 function isZero(bytes: Uint8Array): boolean {
   const words = bytes.byteOffset % 4 === 0 ? new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength >> 2) : null
