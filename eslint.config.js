@@ -25,6 +25,6 @@ export default tseslint.config(
   { files: ['src/**/*.{ts,tsx}', 'workers/**/*.ts'], rules: { 'no-restricted-imports': restrict(devnet, ui) } },
   { files: ['src/ui/**/*.{ts,tsx}'], rules: { 'no-restricted-imports': restrict(devnet) } },
   { files: ['src/core/**/*.ts'], rules: { 'no-restricted-imports': restrict(devnet, ui, pure) } },
-  // Tests of the app's network paths start a devnet to talk to; the app itself still only knows URLs.
-  { files: ['src/{cli,net,replay}/**/*.test.ts'], rules: { 'no-restricted-imports': restrict(ui) } },
+  // Integration tests start a devnet to talk to; they live outside src, so the app never knows it.
+  { files: ['integration/**/*.ts'], rules: { 'no-restricted-imports': restrict(ui) } },
 )

@@ -5,10 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { deployModules, sendMessage, spawnProcess, type SeedContext } from '../../devnet/seed.ts'
 import type { Devnet } from '../../devnet/startDevnet.ts'
 import { startTestDevnet } from '../../devnet/testing.ts'
-import { tagValue } from '../core/message/tagValue.ts'
-import type { SuNode } from '../core/message/types.ts'
-import { HashChainError, HttpError, NetworkError, ProtocolError } from './errors.ts'
-import { fetchLatestNonce, fetchSuMessage, fetchSuProcess, streamLog, type StreamLogOptions } from './su.ts'
+import { tagValue } from '../../src/core/message/tagValue.ts'
+import type { SuNode } from '../../src/core/message/types.ts'
+import { HashChainError, HttpError, NetworkError, ProtocolError } from '../../src/net/errors.ts'
+import { fetchLatestNonce, fetchSuMessage, fetchSuProcess, streamLog, type StreamLogOptions } from '../../src/net/su.ts'
 
 const nonceOf = (node: SuNode) => Number(tagValue(node.assignment.tags, 'Nonce'))
 

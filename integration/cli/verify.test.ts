@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { deployModules, sendMessage, spawnProcess, type SeedContext } from '../../devnet/seed.ts'
 import type { Devnet } from '../../devnet/startDevnet.ts'
 import { startTestDevnet } from '../../devnet/testing.ts'
-import { parseReceipt } from '../core/verify/receipt.ts'
+import { parseReceipt } from '../../src/core/verify/receipt.ts'
 
 // `holoscope verify` against a devnet with an honest CU and one that lies from nonce 4 on.
 // The CLI runs as a child process (asynchronously: devnet answers from this process).

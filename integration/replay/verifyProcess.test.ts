@@ -4,12 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { deployModules, sendMessage, spawnProcess, type SeedContext } from '../../devnet/seed.ts'
 import type { Devnet } from '../../devnet/startDevnet.ts'
 import { eventually, startTestDevnet } from '../../devnet/testing.ts'
-import { parseReceipt, serializeReceipt } from '../core/verify/receipt.ts'
-import type { Verdict } from '../core/verify/verdict.ts'
-import { spawnNodeWorker } from '../eval/node/spawnNodeWorker.ts'
-import { discoverCheckpoints } from '../net/checkpoints.ts'
-import { openStore, type Store } from '../store/openStore.ts'
-import { verifyProcess, type VerifyOptions } from './verifyProcess.ts'
+import { parseReceipt, serializeReceipt } from '../../src/core/verify/receipt.ts'
+import type { Verdict } from '../../src/core/verify/verdict.ts'
+import { spawnNodeWorker } from '../../src/eval/node/spawnNodeWorker.ts'
+import { discoverCheckpoints } from '../../src/net/checkpoints.ts'
+import { openStore, type Store } from '../../src/store/openStore.ts'
+import { verifyProcess, type VerifyOptions } from '../../src/replay/verifyProcess.ts'
 
 // One devnet, five CUs: an honest one, and one for each kind of claim a CU can get wrong.
 // Every CU publishes a signed checkpoint every 4 nonces.

@@ -4,10 +4,10 @@ import { signDataItem, type ParsedItem } from '../../devnet/lib/dataItems.ts'
 import { deployModules, sendMessage, spawnProcess, type SeedContext } from '../../devnet/seed.ts'
 import type { Devnet } from '../../devnet/startDevnet.ts'
 import { eventually, startTestDevnet } from '../../devnet/testing.ts'
-import { compareMemory } from '../core/verify/compareMemory.ts'
-import { CheckpointBodyError, checkpointMemorySha, discoverCheckpoints, verifyCheckpointItem, type CheckpointClaim, type CheckpointDiscovery } from './checkpoints.ts'
-import { fetchResult } from './cu.ts'
-import { fetchCuState } from './cuState.ts'
+import { compareMemory } from '../../src/core/verify/compareMemory.ts'
+import { CheckpointBodyError, checkpointMemorySha, discoverCheckpoints, verifyCheckpointItem, type CheckpointClaim, type CheckpointDiscovery } from '../../src/net/checkpoints.ts'
+import { fetchResult } from '../../src/net/cu.ts'
+import { fetchCuState } from '../../src/net/cuState.ts'
 
 /** The honest CU and the one that lies in the SHA-256 tag of its checkpoints from nonce 8 on. */
 const lieFrom = 8

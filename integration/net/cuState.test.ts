@@ -4,11 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { deployModules, sendMessage, spawnProcess, type SeedContext } from '../../devnet/seed.ts'
 import type { Devnet } from '../../devnet/startDevnet.ts'
 import { startTestDevnet } from '../../devnet/testing.ts'
-import { tagValue } from '../core/message/tagValue.ts'
-import type { SuNode } from '../core/message/types.ts'
-import { compareMemory } from '../core/verify/compareMemory.ts'
-import { fetchCuState, StateNotReadyError } from './cuState.ts'
-import { HttpError } from './errors.ts'
+import { tagValue } from '../../src/core/message/tagValue.ts'
+import type { SuNode } from '../../src/core/message/types.ts'
+import { compareMemory } from '../../src/core/verify/compareMemory.ts'
+import { fetchCuState, StateNotReadyError } from '../../src/net/cuState.ts'
+import { HttpError } from '../../src/net/errors.ts'
 
 let devnet: Devnet
 let processId: string

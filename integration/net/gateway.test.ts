@@ -4,9 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { deployModules, spawnProcess, type SeedContext } from '../../devnet/seed.ts'
 import type { Devnet } from '../../devnet/startDevnet.ts'
 import { startTestDevnet } from '../../devnet/testing.ts'
-import { tagValue } from '../core/message/tagValue.ts'
-import { NetworkError, NotFoundError } from './errors.ts'
-import { fetchData, fetchTransactionMeta, findProcessSu, findSchedulerLocation } from './gateway.ts'
+import { tagValue } from '../../src/core/message/tagValue.ts'
+import { NetworkError, NotFoundError } from '../../src/net/errors.ts'
+import { fetchData, fetchTransactionMeta, findProcessSu, findSchedulerLocation } from '../../src/net/gateway.ts'
 
 const absent = randomBytes(32).toString('base64url')
 
