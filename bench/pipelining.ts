@@ -21,6 +21,7 @@ import { fetchData, fetchTransactionMeta } from '../src/net/gateway.ts'
 import { fetchLatestNonce, fetchSuProcess, streamLog } from '../src/net/su.ts'
 import { verifyProcess } from '../src/replay/verifyProcess.ts'
 import { formatNumber, markdownTable } from './lib/markdownTable.ts'
+import { median } from './lib/median.ts'
 import { machineNote, recordResults } from './lib/recordResults.ts'
 import { seededDevnet } from './lib/seededDevnet.ts'
 
@@ -135,10 +136,4 @@ try {
   })
 } finally {
   await devnet.stop()
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  const middle = Math.floor(sorted.length / 2)
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2
 }

@@ -20,6 +20,7 @@ import { fetchLatestNonce } from '../src/net/su.ts'
 import { verifyProcess } from '../src/replay/verifyProcess.ts'
 import { openStore } from '../src/store/openStore.ts'
 import { formatNumber, markdownTable } from './lib/markdownTable.ts'
+import { median } from './lib/median.ts'
 import { machineNote, recordResults } from './lib/recordResults.ts'
 import { seededDevnet } from './lib/seededDevnet.ts'
 
@@ -87,7 +88,7 @@ try {
   const sum = (key: 'raw' | 'gzip' | 'dedup') => checkpoints.reduce((total, c) => total + c[key], 0)
   const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(2)} MiB`
 
-  const median = [...seconds].sort((a, b) => a - b)[Math.floor(seconds.length / 2)]!
+  const secondVisit = median(seconds)
   console.log(`### Resume: a second visit to a verified process${quick ? ' — quick run' : ''}\n`)
   console.log(
     markdownTable(
@@ -96,7 +97,7 @@ try {
         [
           formatNumber(latest + 1),
           `${first.seconds.toFixed(1)} s`,
-          `${median.toFixed(2)} s`,
+          `${secondVisit.toFixed(2)} s`,
           seconds.map((s) => s.toFixed(2)).join(', '),
           `${nodeSecondSeconds.toFixed(2)} s`,
           String(checkpoints.length),
@@ -114,19 +115,19 @@ try {
       ` the CU's address and checkpoints, and the stored checkpoint and verdicts; the worker then starts, takes the checkpoint and computes the balances (not timed). Bytes are the store's own count in Node (the same code as the browser's).` +
       ` Node's first visit took ${nodeFirstSeconds.toFixed(1)} s. Seeding (not timed) ${reused ? `was reused from .cache/bench-resume/ (it took ${seeded.seedSeconds.toFixed(0)} s)` : `took ${seeded.seedSeconds.toFixed(0)} s (kept in .cache/bench-resume/)`}.`,
   )
-  console.log(`Goal: second visit < ${goalSeconds} s: ${median < goalSeconds ? 'met' : `MISSED (${median.toFixed(2)} s)`}.`)
+  console.log(`Goal: second visit < ${goalSeconds} s: ${secondVisit < goalSeconds ? 'met' : `MISSED (${secondVisit.toFixed(2)} s)`}.`)
   console.log(machineNote())
   recordResults('resume', quick, {
     fixture: 'lua-token',
     messages: latest + 1,
     firstVisitSeconds: first.seconds,
-    secondVisitSeconds: median,
+    secondVisitSeconds: secondVisit,
     secondVisitRuns: seconds,
     node: { firstVisitSeconds: nodeFirstSeconds, secondVisitSeconds: nodeSecondSeconds },
     checkpoints: checkpoints.length,
     bytesPerCheckpoint: { raw: sum('raw') / checkpoints.length, gzip: sum('gzip') / checkpoints.length, dedup: sum('dedup') / checkpoints.length },
     storeBytes: usage.bytes,
-    goal: { secondVisitSeconds: goalSeconds, met: median < goalSeconds },
+    goal: { secondVisitSeconds: goalSeconds, met: secondVisit < goalSeconds },
     seedSeconds: seeded.seedSeconds,
     seedReused: reused,
   })

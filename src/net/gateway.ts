@@ -93,6 +93,13 @@ export async function findSchedulerLocation(gateway: string, address: string, si
   return { url: location, ttlMs: Number.isFinite(ttl) && ttl > 0 ? ttl : undefined }
 }
 
+/**
+ * Where a process is scheduled: its `Scheduler` tag (a wallet address), that scheduler's URL and
+ * how long the URL may be cached.
+ *
+ * @throws NotFoundError when the process is not on the gateway, has no Scheduler tag, or its
+ *   scheduler has no Scheduler-Location record; NetworkError, HttpError, ProtocolError
+ */
 export async function findProcessSu(gateway: string, processId: string, signal?: AbortSignal): Promise<{ url: string; address: string; ttlMs: number | undefined }> {
   const meta = await fetchTransactionMeta(gateway, processId, signal)
   const address = tagValue(meta.tags, 'Scheduler')

@@ -19,16 +19,10 @@ export type ClaimOutcome = { held: true; notes: string[] } | { held: false; dive
 
 /**
  * Finds, for every CU, its wallet address (`GET /`) and the checkpoints it signed for this
- * process (at nonces in (`after`, `upTo`], all by default), via the gateway's GraphQL. Never
- * throws but when aborted: what could not be found becomes a note.
+ * process, via the gateway's GraphQL. Never throws but when aborted: what could not be found
+ * becomes a note.
  */
-export async function gatherClaims(
-  gateway: string,
-  processId: string,
-  cus: readonly string[],
-  range: { after: number; upTo: number } = { after: -Infinity, upTo: Infinity },
-  signal?: AbortSignal,
-): Promise<Map<string, CuClaims>> {
+export async function gatherClaims(gateway: string, processId: string, cus: readonly string[], signal?: AbortSignal): Promise<Map<string, CuClaims>> {
   const claims = new Map<string, CuClaims>()
   await Promise.all(
     cus.map(async (cu) => {
@@ -46,7 +40,7 @@ export async function gatherClaims(
   try {
     const found = await discoverCheckpoints(gateway, processId, { owners, signal })
     for (const entry of claims.values()) {
-      entry.checkpoints = found.claims.filter((c) => c.owner === entry.address && c.nonce > range.after && c.nonce <= range.upTo)
+      entry.checkpoints = found.claims.filter((c) => c.owner === entry.address)
       if (found.truncated) entry.notes.push('The gateway listed more checkpoints than were read; the oldest were not compared.')
     }
   } catch (error) {

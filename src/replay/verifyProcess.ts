@@ -153,7 +153,7 @@ export async function verifyProcess(options: VerifyOptions): Promise<Verificatio
   const newest = store && !trustCheckpoint ? preloadNewest(store, processId) : undefined
   if (!newest) boot()
   else void newest.then((found) => found || stopped || boot(), () => undefined)
-  const listing = gatherClaims(endpoints.gateway, processId, cus, undefined, signal)
+  const listing = gatherClaims(endpoints.gateway, processId, cus, signal)
   listing.catch(() => undefined)
   let su: string, process: SuProcess, moduleId: string | undefined, moduleMeta: { owner: Owner; tags: Tag[] }, wasm: Uint8Array, targetNonce: number
   try {

@@ -61,7 +61,7 @@ describe('loadCheckpoint on a damaged checkpoint', () => {
     })
   }
 
-  it('reports a missing chunk, and deletes only what no other checkpoint uses', async () => {
+  it('reports a missing chunk as corrupted and falls back to the older checkpoint intact', async () => {
     const dbName = name()
     const { store, raw, onlyNewer, older } = await twoCheckpoints(dbName)
     await raw.delete('chunkData', onlyNewer)
