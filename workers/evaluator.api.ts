@@ -14,6 +14,12 @@ export type LoadOutcome = { ok: true } | { ok: false; error: ErrorInfo }
 /** One evaluated message of a batch: its result and, when asked, the memory digest after it. */
 export type Step = { result: EvalResult; memory?: MemoryDigest }
 
+/** What `evaluateOnPort` posts on the step port for each message: its run and its step. */
+export type PortStep = { run: number; step: Step }
+
+/** The end of a channel the worker posts steps on (a DOM or a Node MessagePort). */
+export type StepPort = { postMessage(message: PortStep): void }
+
 /**
  * The evaluator API a worker exposes: plain async functions over plain data, one process per
  * worker (ao-loader replaces the realm's clocks and randomness). Usable without a worker too.
@@ -23,6 +29,9 @@ export type EvaluatorApi = ReturnType<typeof createEvaluatorApi>
 /** Creates the evaluator API (what `evaluator.worker.ts` exposes). */
 export function createEvaluatorApi() {
   let evaluator: Evaluator | undefined
+  let stepPort: StepPort | undefined
+  // The run whose call failed: its later calls evaluate nothing.
+  let failedRun: number | undefined
 
   // Calls can arrive while one is still running (a caller sends messages ahead): they run
   // one after the other, in the order they came, never interleaved.
@@ -46,6 +55,19 @@ export function createEvaluatorApi() {
     /** Evaluates messages in order; with `digests`, the memory digest after each one. */
     evaluate(messages: AoMessage[], env: AoEnv, digests = false): Promise<Step[]> {
       return inOrder(() => evaluate(messages, env, digests))
+    },
+    /** Sets the port `evaluateOnPort` posts steps on (transferred to the worker). */
+    connect(port: StepPort): void {
+      stepPort = port
+    },
+    /**
+     * Evaluates messages in order like `evaluate`, but posts each step on the connected port as
+     * soon as it is done: a caller sends many messages per call (a call costs far more than a
+     * posted step) and still hears of each message, even when a later one never ends. `run`
+     * names the caller's run; once a call of a run fails, its later calls evaluate nothing.
+     */
+    evaluateOnPort(run: number, messages: AoMessage[], env: AoEnv, digests = false): Promise<void> {
+      return inOrder(() => evaluateOnPort(run, messages, env, digests))
     },
     /** Evaluates a read-only message on the current state. */
     query(msg: AoMessage, env: AoEnv): Promise<EvalResult> {
@@ -90,6 +112,20 @@ export function createEvaluatorApi() {
       steps.push(digests ? { result, memory: await memoryDigest(current().memory()) } : { result })
     }
     return steps
+  }
+
+  async function evaluateOnPort(run: number, messages: AoMessage[], env: AoEnv, digests: boolean): Promise<void> {
+    if (run === failedRun) return
+    if (!stepPort) throw new Error('no step port: call connect() first')
+    try {
+      for (const msg of messages) {
+        const result = await current().evaluate(msg, env)
+        stepPort.postMessage({ run, step: digests ? { result, memory: await memoryDigest(current().memory()) } : { result } })
+      }
+    } catch (error) {
+      failedRun = run
+      throw error
+    }
   }
 }
 

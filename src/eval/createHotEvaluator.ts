@@ -6,32 +6,45 @@ import type { Engine, Evaluator, ModuleOptions, Snapshot } from './types.ts'
 
 /** Tuning of the hot evaluator's rollback journal. */
 export type HotEvaluatorOptions = {
-  /** Fewest and most messages between two rollback snapshots (default 16 and 4096). */
+  /** Fewest and most messages between two rollback snapshots (default 16 and 32768). */
   minInterval?: number
   maxInterval?: number
 }
 
 /**
+ * How many times its own cost a rollback snapshot must be worth before it is taken: snapshots
+ * cost at most 1/patience of the evaluation time, and a failure costs at most `patience`
+ * snapshots' worth of replay.
+ */
+const patience = 20
+
+/**
  * An evaluator over one hot engine with the CU's semantics. The CU keeps the memory from
  * before a message whose result carries `Error`; a hot instance has already changed it, so
- * this evaluator keeps a rollback snapshot and the messages evaluated since (the journal):
- * on an error it restores the snapshot into a fresh instance, replays the journal, and goes
- * on from there. The snapshot interval adapts to the cost of a snapshot, of a message and to
- * how often messages fail, so that rollbacks stay cheap without copying memory per message.
+ * this evaluator keeps a rollback base (a snapshot, the restored state, or the initial one) and
+ * the messages evaluated since (the journal): on an error it restores the base into a fresh
+ * instance, replays the journal, and goes on from there.
+ *
+ * Snapshots are taken as rarely as their cost allows. A snapshot's cost is mostly the first
+ * touch of its buffer's pages (on some machines 50 times a copy), so it is estimated from the
+ * memory size at a rate measured on this machine. While no message has failed, a snapshot is
+ * taken when the journal's replay would cost `patience` snapshots; once messages fail, at the
+ * interval that minimises snapshots plus expected replays for the failure rate seen.
  */
 export function createHotEvaluator(engine: Engine, options: ModuleOptions, tuning: HotEvaluatorOptions = {}): Evaluator {
   const minInterval = tuning.minInterval ?? 16
-  const maxInterval = tuning.maxInterval ?? 4096
+  const maxInterval = tuning.maxInterval ?? 32_768
   let base: Snapshot | null = null
   // Whether `base` is this evaluator's own copy, whose buffer it may overwrite.
   let ownBase = false
   let journal: Array<[AoMessage, AoEnv]> = []
-  // Start low and let retune() raise it: early failures must not replay the whole log so far.
-  let interval = Math.min(maxInterval, Math.max(minInterval, 64))
   let evaluated = 0
   let failures = 0
   let messageMs = 0.1
-  let snapshotMs = 1
+  // Cost of a snapshot per MiB of memory: first the cost of touching fresh memory, then as measured.
+  let snapshotMsPerMiB = freshMemoryMsPerMiB()
+  let interval = minInterval
+  retune()
 
   async function run(msg: AoMessage, env: AoEnv): Promise<EvalResult> {
     let result: EvalResult
@@ -66,14 +79,18 @@ export function createHotEvaluator(engine: Engine, options: ModuleOptions, tunin
     base = engine.snapshot(ownBase && base ? base : null)
     ownBase = true
     journal = []
-    snapshotMs = 0.8 * snapshotMs + 0.2 * (realNow() - started)
+    snapshotMsPerMiB = 0.5 * snapshotMsPerMiB + 0.5 * ((realNow() - started) / mib(base.memory.byteLength))
   }
 
   function retune(): void {
-    // A weak prior (a quarter of a failure per 100 messages): with no failures seen, snapshots
-    // soon become rare; each failure seen shortens the interval again.
-    const errorRate = (failures + 0.25) / (evaluated + 100)
-    const optimal = Math.sqrt((2 * snapshotMs) / (errorRate * messageMs))
+    const snapshotMs = snapshotMsPerMiB * mib(engine.memory().byteLength)
+    // Ski rental: the journal grows until replaying it would cost `patience` snapshots.
+    let optimal = (patience * snapshotMs) / messageMs
+    if (failures > 0) {
+      // Snapshots plus expected replays per message, snapshotMs / n + rate * n * messageMs / 2, are least here.
+      const errorRate = failures / evaluated
+      optimal = Math.min(optimal, Math.sqrt((2 * snapshotMs) / (errorRate * messageMs)))
+    }
     interval = Math.round(Math.min(maxInterval, Math.max(minInterval, optimal)))
   }
 
@@ -92,8 +109,12 @@ export function createHotEvaluator(engine: Engine, options: ModuleOptions, tunin
       }
       journal.push([msg, env])
       if (journal.length >= interval) {
-        takeBase()
+        // Memory may have grown since the interval was set, and with it the snapshot's cost.
         retune()
+        if (journal.length >= interval) {
+          takeBase()
+          retune()
+        }
       }
       return result
     },
@@ -114,4 +135,13 @@ export function createHotEvaluator(engine: Engine, options: ModuleOptions, tunin
     memory: () => engine.memory(),
     dispose: () => engine.dispose(),
   }
+}
+
+const mib = (bytes: number) => Math.max(bytes, 1) / 2 ** 20
+
+/** The time to allocate and first touch 1 MiB here (ms), measured on 4 MiB. */
+function freshMemoryMsPerMiB(): number {
+  const started = realNow()
+  new Uint8Array(4 * 2 ** 20).fill(1)
+  return Math.max((realNow() - started) / 4, 0.05)
 }

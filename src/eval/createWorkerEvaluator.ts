@@ -1,7 +1,7 @@
-import { releaseProxy, wrap, type Endpoint, type Remote } from 'comlink'
+import { releaseProxy, transfer, wrap, type Endpoint, type Remote } from 'comlink'
 import type { AoEnv, AoMessage, EvalResult } from '../core/message/types.ts'
 import type { ModuleOptions } from '../core/module/types.ts'
-import type { EvaluatorApi, LoadOutcome, Step } from '../../workers/evaluator.api.ts'
+import type { EvaluatorApi, LoadOutcome, PortStep, Step, StepPort } from '../../workers/evaluator.api.ts'
 import type { EvaluatorMode } from './createEvaluator.ts'
 import { EvaluationTimeoutError, ModuleCompileError } from './errors.ts'
 import type { MemoryDigest } from './memoryDigest.ts'
@@ -57,11 +57,15 @@ export async function createWorkerEvaluator(
     crashed = error
     interrupt?.(new Error(`the evaluator worker failed: ${error.message}`))
   })
+  // Steps come back on a channel of their own, one posted message each, while messages go
+  // out to the worker many per call.
+  const steps = new MessageChannel()
   const terminate = () => {
     if (terminated) return
     terminated = true
     interrupt?.(new Error('the evaluator was stopped'))
     api[releaseProxy]()
+    steps.port1.close()
     worker.terminate()
   }
 
@@ -94,33 +98,70 @@ export async function createWorkerEvaluator(
     throw new ModuleCompileError(loaded.error.message, loaded.error.details === undefined ? {} : { details: loaded.error.details })
   }
 
-  // Messages sent to the worker ahead of the one it is evaluating.
-  const inFlight = 8
+  // The steps of the current run, as they arrive, and whether one of its calls failed.
+  let run = 0
+  let received: Step[] = []
+  let failed: { error: unknown } | undefined
+  let wake: (() => void) | undefined
+  steps.port1.onmessage = (event: MessageEvent<PortStep>) => {
+    if (event.data.run !== run) return
+    received.push(event.data.step)
+    wake?.()
+  }
+  // A Node port would otherwise keep the process alive (the watchdog's timer does while evaluating).
+  ;(steps.port1 as { unref?: () => void }).unref?.()
+  await guarded(() => api.connect(transfer(steps.port2 as StepPort, [steps.port2])), messageTimeoutMs, () => 'connecting to the worker')
+
+  const nextStep = (i: number) =>
+    new Promise<Step>((resolve, reject) => {
+      wake = () => {
+        if (received.length > i) resolve(received[i]!)
+        else if (failed) reject(failed.error)
+        else return
+        wake = undefined
+      }
+      wake()
+    })
+
+  async function evaluateRun(messages: AoMessage[], env: AoEnv, digests: boolean, onStep?: (step: Step, index: number) => void): Promise<Step[]> {
+    if (crashed || terminated) return guarded(() => Promise.resolve([]), messageTimeoutMs, () => 'evaluating')
+    const thisRun = ++run
+    received = []
+    failed = undefined
+    // Messages go out in batches, sent ahead so the worker never waits for a round trip. Each
+    // step is posted as soon as it is done and the worker runs messages in order, so the
+    // message after the last step is the one running: the watchdog times it alone and names
+    // it when it hangs.
+    let sent = 0
+    const send = (done: number) => {
+      while (sent < messages.length && sent - done < batchSize * batchesAhead) {
+        const batch = messages.slice(sent, sent + batchSize)
+        api.evaluateOnPort(thisRun, batch, env, digests).catch((error: unknown) => {
+          if (run !== thisRun || failed) return
+          failed = { error }
+          wake?.()
+        })
+        sent += batch.length
+      }
+    }
+    send(0)
+    const out: Step[] = []
+    for (const [i, msg] of messages.entries()) {
+      const step = await guarded(() => nextStep(i), messageTimeoutMs, () => describe(msg))
+      out.push(step)
+      onStep?.(step, i)
+      send(i + 1)
+    }
+    return out
+  }
+
+  // Runs never overlap: steps on the port belong to the one running.
+  let exclusive: Promise<unknown> = Promise.resolve()
   return {
-    async evaluate(messages, env, digests = false, onStep) {
-      // One call per message, sent ahead so the worker never waits for a round trip; the
-      // worker runs them in order, so the oldest unfinished one is the one running: the
-      // watchdog times it alone and names it when it hangs.
-      const calls: Array<Promise<Step[]>> = []
-      let sent = 0
-      const send = () => {
-        while (sent < messages.length && sent - steps.length < inFlight) {
-          const call = api.evaluate([messages[sent]!], env, digests)
-          call.catch(() => undefined)
-          calls.push(call)
-          sent++
-        }
-      }
-      const steps: Step[] = []
-      if (crashed || terminated) return guarded(() => Promise.resolve([]), messageTimeoutMs, () => 'evaluating')
-      send()
-      for (const [i, msg] of messages.entries()) {
-        const [step] = await guarded(() => calls[i]!, messageTimeoutMs, () => describe(msg))
-        steps.push(step!)
-        onStep?.(step!, i)
-        send()
-      }
-      return steps
+    evaluate(messages, env, digests = false, onStep) {
+      const turn = exclusive.then(() => evaluateRun(messages, env, digests, onStep))
+      exclusive = turn.catch(() => undefined)
+      return turn
     },
     query: (msg, env) => guarded(() => api.query(msg, env), messageTimeoutMs, () => `the read-only ${describe(msg)}`),
     snapshot: () => guarded(() => api.snapshot(), messageTimeoutMs, () => 'taking a snapshot'),
@@ -129,6 +170,10 @@ export async function createWorkerEvaluator(
     terminate,
   }
 }
+
+/** Messages per call to the worker, and calls sent ahead of the one running. */
+const batchSize = 16
+const batchesAhead = 3
 
 function describe(msg: AoMessage): string {
   return `message ${msg.Id ?? '(no id)'}${msg.Nonce === undefined ? '' : ` (nonce ${msg.Nonce})`}`

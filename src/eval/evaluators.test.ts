@@ -105,6 +105,35 @@ describe.each(fixtures)('%s', (name) => {
     }
   })
 
+  it('rolls back a first failure late in the log, before any snapshot, from the initial state', async () => {
+    const s = await setup(name, 200, { failures: false, traps: false })
+    const options = moduleOptionsFromTags(s.log.module.Tags, s.log.process.Tags)
+    const engine = await engineFor(name, s)
+    let snapshots = 0
+    const counted: Engine = {
+      handle: (msg, env) => engine.handle(msg, env),
+      snapshot: (reuse) => (snapshots++, engine.snapshot(reuse)),
+      restore: (snapshot) => engine.restore(snapshot),
+      memory: () => engine.memory(),
+      dispose: () => engine.dispose(),
+    }
+    // As when snapshots cost more than 200 messages: the journal holds everything since the start.
+    const hot = createHotEvaluator(counted, options, { minInterval: 10_000 })
+    const cu = await createEvaluator(s.wasm, options, { mode: 'cu' })
+    const last = s.log.messages[s.log.messages.length - 1]!
+    const failing = { ...last, Id: 'failing', Nonce: last.Nonce! + 1, Tags: [{ name: 'Action', value: 'Fail' }] }
+    const after = s.log.messages.slice(1, 4).map((msg, i) => ({ ...msg, Id: `after-${i}`, Nonce: last.Nonce! + 2 + i }))
+    for (const msg of s.log.messages) expect(await hot.evaluate(msg, s.env)).toEqual(await cu.evaluate(msg, s.env))
+    expect(snapshots).toBe(0)
+    const failed = await hot.evaluate(failing, s.env)
+    expect(failed.Error).toBeDefined()
+    expect(failed).toEqual(await cu.evaluate(failing, s.env))
+    for (const msg of after) expect(await hot.evaluate(msg, s.env), msg.Id).toEqual(await cu.evaluate(msg, s.env))
+    await expectSameMemory(hot, cu, 'after the late failure')
+    // The rollback leaves a snapshot behind, so that a second failure replays less.
+    expect(snapshots).toBe(1)
+  })
+
   it.each(['hot', 'cu'] as const)('snapshot → restore into a fresh worker → continue equals never stopping (%s)', async (mode) => {
     const s = await setup(name, 240)
     const half = 120
@@ -131,6 +160,16 @@ describe.each(fixtures)('%s', (name) => {
     const spin = { ...s.log.messages[1]!, Id: 'spin-message', Nonce: 6, Tags: [{ name: 'Action', value: 'Spin' }] }
     await expect(evaluator.evaluate([spin], s.env)).rejects.toThrow(/message spin-message \(nonce 6\) did not finish within 1\.5 s/)
     await expect(evaluator.digest()).rejects.toThrow(/stopped/)
+  })
+
+  it('reports each message before an endless one sent in the same call, then names the endless one', async () => {
+    const s = await setup(name, 6, { failures: false, traps: false })
+    const evaluator = await inWorker(s, 'hot', 1500)
+    const spin = { ...s.log.messages[1]!, Id: 'spin-message', Nonce: 5, Tags: [{ name: 'Action', value: 'Spin' }] }
+    const messages = [...s.log.messages.slice(0, 5), spin, ...s.log.messages.slice(5)]
+    const heard: number[] = []
+    await expect(evaluator.evaluate(messages, s.env, false, (_step, i) => heard.push(i))).rejects.toThrow(/message spin-message \(nonce 5\) did not finish/)
+    expect(heard).toEqual([0, 1, 2, 3, 4])
   })
 
   it('honours Memory-Limit: a message that grows past it fails and is rolled back', async () => {
