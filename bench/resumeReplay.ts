@@ -111,8 +111,8 @@ try {
   console.log(
     `\nlua-token process with ${formatNumber(latest + 1)} messages, one CU (devnet, same machine), checkpoints every ${policy.everyMessages} messages and at the end` +
       ` (kept: the newest ${policy.keepNewest} and a ladder). Browser: the built app in Chromium, timed from navigation to the verdict on screen, each visit` +
-      ` in a fresh tab of one profile, the first ${settleSeconds} s after the first visit ended; it reads the process and the latest nonce from the SU (where the SU is comes from the store),` +
-      ` the CU's address and checkpoints, and the stored checkpoint and verdicts; the worker then starts, takes the checkpoint and computes the balances (not timed). Bytes are the store's own count in Node (the same code as the browser's).` +
+      ` in a fresh tab of one profile, the first ${settleSeconds} s after the first visit ended; it asks the SU for the latest nonce (where the SU is and the process come from the store)` +
+      ` and reads the stored checkpoint and verdicts; the CU's checkpoints are listed meanwhile but not waited for, as every verdict stands; the worker then starts, takes the checkpoint and computes the balances (not timed). Bytes are the store's own count in Node (the same code as the browser's).` +
       ` Node's first visit took ${nodeFirstSeconds.toFixed(1)} s. Seeding (not timed) ${reused ? `was reused from .cache/bench-resume/ (it took ${seeded.seedSeconds.toFixed(0)} s)` : `took ${seeded.seedSeconds.toFixed(0)} s (kept in .cache/bench-resume/)`}.`,
   )
   console.log(`Goal: second visit < ${goalSeconds} s: ${secondVisit < goalSeconds ? 'met' : `MISSED (${secondVisit.toFixed(2)} s)`}.`)

@@ -1,4 +1,6 @@
 import 'fake-indexeddb/auto'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { openDB } from 'idb'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { deployModules, sendMessage, spawnProcess, type SeedContext } from '../../devnet/seed.ts'
@@ -71,7 +73,7 @@ describe('verifyProcess: every kind of CU claim', () => {
     expect(outputLiar).toMatchObject({ status: 'diverged', claim: 'result', nonce: 6, field: 'Output', cu: cus[3] })
     expect(stateLiar).toMatchObject({ status: 'diverged', claim: 'state', nonce: latest, field: 'memory', cu: cus[4] })
     // The honest CU's checkpoints are the signed items devnet published, all of them found.
-    expect(verification.cuCheckpoints.filter((c) => c.cu === cus[0]).map((c) => c.nonce)).toEqual([4, 8, 12])
+    expect((await verification.cuCheckpoints).filter((c) => c.cu === cus[0]).map((c) => c.nonce)).toEqual([4, 8, 12])
   })
 })
 
@@ -112,10 +114,29 @@ describe('verifyProcess with a store: resume, second visit, receipts', () => {
     second.dispose()
   })
 
+  it("shows verdicts that stand without waiting for the CUs' checkpoint listing", async () => {
+    // A gateway that never answers: the process's location and module are stored, so only the
+    // listing of CU checkpoints (GraphQL) goes to it.
+    const silent = createServer(() => undefined)
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
+    try {
+      const gateway = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`
+      const again = await verify({ cus: [honest], store, endpoints: { gateway, cus: [honest] } })
+      again.dispose()
+      expect(again).toMatchObject({ evaluated: 0, start: { source: 'local-checkpoint', nonce: latest } })
+      expect(again.verdicts[0]).toMatchObject({ status: 'verified', nonce: latest })
+      const listed = await Promise.race([again.cuCheckpoints.then(() => 'listed'), new Promise((resolve) => setTimeout(resolve, 200, 'pending'))])
+      expect(listed).toBe('pending')
+    } finally {
+      silent.closeAllConnections()
+      silent.close()
+    }
+  })
+
   it("remembers where the process is scheduled, and looks it up again when that SU no longer serves it", async () => {
-    // Found on the gateway and remembered for the record's Time-To-Live.
+    // Found on the gateway and remembered for the record's Time-To-Live, with the process.
     const location = await store.getLocation(processId)
-    expect(location).toMatchObject({ su: devnet.ready.su, scheduler: devnet.ready.scheduler })
+    expect(location).toMatchObject({ su: devnet.ready.su, scheduler: devnet.ready.scheduler, process: { process_id: processId } })
     expect(location!.until).toBeGreaterThan(Date.now())
     // A remembered SU is used as it is (here the same SU under another host name)...
     const alias = devnet.ready.su.replace('127.0.0.1', 'localhost')
@@ -124,7 +145,8 @@ describe('verifyProcess with a store: resume, second visit, receipts', () => {
     remembered.dispose()
     expect(remembered.su).toBe(alias)
     expect(remembered.verdicts[0]).toMatchObject({ status: 'verified', nonce: latest })
-    // ...until it fails: then the gateway is asked again and the answer remembered.
+    // ...until it fails (the remembered process is not asked for again: the latest nonce fails),
+    // then the gateway is asked again and the answer remembered.
     await store.putLocation(processId, { ...location!, su: 'http://127.0.0.1:1' })
     const moved = await verify({ cus: [honest], store })
     moved.dispose()
@@ -201,7 +223,7 @@ describe('verifyProcess with a store: resume, second visit, receipts', () => {
   it("starts from a CU's signed checkpoint when asked, and says the start was trusted", async () => {
     const probe = await verify({ cus: [honest], toNonce: 8 })
     probe.dispose()
-    const claim = probe.cuCheckpoints.find((c) => c.nonce === 8)!
+    const claim = (await probe.cuCheckpoints).find((c) => c.nonce === 8)!
     const seeded = await verify({ cus: [honest], trustCheckpoint: { cu: honest, claim } })
     seeded.dispose()
     expect(seeded).toMatchObject({ start: { source: 'cu-checkpoint', nonce: 8, cu: honest }, evaluated: latest - 8 })

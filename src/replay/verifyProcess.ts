@@ -79,8 +79,11 @@ export type Verification = LoadedProcess & {
   evaluated: number
   /** What the user should know: evicted or corrupted checkpoints, claims that could not be checked. */
   notices: string[]
-  /** The CU checkpoints found for the process (for "start from here"). */
-  cuCheckpoints: Array<CheckpointClaim & { cu: string }>
+  /**
+   * The CU checkpoints found for the process (for "start from here"). A promise: when every
+   * verdict stands from an earlier visit, the verdicts do not wait for the CUs' listing.
+   */
+  cuCheckpoints: Promise<Array<CheckpointClaim & { cu: string }>>
   /** Evaluates a read-only message on the local state (a local dry-run: no CU involved). */
   query(tags: Tag[], owner?: string): Promise<EvalResult>
   /** Balances of a token process from a local `Balances` dry-run, undefined for other processes. */
@@ -157,12 +160,14 @@ export async function verifyProcess(options: VerifyOptions): Promise<Verificatio
   listing.catch(() => undefined)
   let su: string, process: SuProcess, moduleId: string | undefined, moduleMeta: { owner: Owner; tags: Tag[] }, wasm: Uint8Array, targetNonce: number
   try {
-    // The target nonce is asked for with the process, once the SU is known.
-    let latest: Promise<number>
-    ;({ su, process, alongside: latest } = await locateProcess(store, endpoints, processId, (at) => (options.toNonce === undefined ? fetchLatestNonce(at, processId, signal) : Promise.resolve(options.toNonce)), signal))
+    // The target nonce is asked for with the process, once the SU is known; the module is read meanwhile.
+    const located = await locateProcess(store, endpoints, processId, (at) => (options.toNonce === undefined ? fetchLatestNonce(at, processId, signal) : Promise.resolve(options.toNonce)), signal)
+    process = located.process
     moduleId = tagValue(process.tags, 'Module')
     if (!moduleId) throw new BaseError(`Process ${processId} has no Module tag, so it cannot be replayed.`)
-    ;[{ meta: moduleMeta, wasm }, targetNonce] = await Promise.all([moduleVia(store, endpoints.gateway, moduleId, notice, signal), latest])
+    const [module, where] = await Promise.all([moduleVia(store, endpoints.gateway, moduleId, notice, signal), located.where])
+    ;({ meta: moduleMeta, wasm } = module)
+    ;({ su, latest: targetNonce } = where)
     signal?.throwIfAborted()
   } catch (error) {
     stopped = true
@@ -234,18 +239,28 @@ export async function verifyProcess(options: VerifyOptions): Promise<Verificatio
     if (startNonce < targetNonce) void getReady()
     const evaluator = whenReady(getReady, stop)
     const after = trusted ? startNonce : -1
-    const allClaims = new Map(
-      [...(await listing)].map(([cu, claims]) => [cu, { ...claims, checkpoints: claims.checkpoints.filter((c) => c.nonce > after && c.nonce <= targetNonce) }]),
+    const claimsInRange = listing.then(
+      (listed) => new Map([...listed].map(([cu, claims]) => [cu, { ...claims, checkpoints: claims.checkpoints.filter((c) => c.nonce > after && c.nonce <= targetNonce) }])),
     )
+    claimsInRange.catch(() => undefined)
+    // A verdict an earlier visit reached on this same history stands: verified to the target
+    // with its state or dry-run compared there, or diverged before where this replay starts.
+    const standing = (cu: string): Verdict | undefined => {
+      const prior = resume.prior.get(cu)
+      if (prior?.status === 'verified' && prior.nonce === targetNonce && startNonce === targetNonce && (prior.checked?.state || prior.checked?.dryRun)) return prior
+      if (prior?.status === 'diverged' && prior.nonce <= startNonce) return prior
+      return undefined
+    }
+    // When every verdict stands, nothing waits for the CUs' claims (their listing is for display).
+    const allClaims = cus.every(standing) ? undefined : await claimsInRange
     const states = new Map<string, CuState>(
       cus.map((cu) => {
-        const claims = allClaims.get(cu)!
+        const claims = allClaims?.get(cu) ?? { cu, address: undefined, checkpoints: [], notes: [] }
         const prior = resume.prior.get(cu)
         const checked: Checked = prior?.status === 'verified' && prior.checked ? { ...prior.checked, state: false, dryRun: false } : { results: 0, checkpoints: 0, state: false, dryRun: false }
         const state: CuState = { cu, checked, claims, notes: [...claims.notes], coveredTo: prior?.status === 'verified' ? Math.min(prior.nonce, startNonce) : trusted ? startNonce : -1 }
-        // A verdict an earlier visit reached on this same history stands: verified to the target
-        // with its state or dry-run compared there, or diverged before where this replay starts.
-        if (prior && ((prior.status === 'verified' && prior.nonce === targetNonce && startNonce === targetNonce && (prior.checked?.state || prior.checked?.dryRun)) || (prior.status === 'diverged' && prior.nonce <= startNonce))) state.final = prior
+        const stands = standing(cu)
+        if (stands) state.final = stands
         return [cu, state]
       }),
     )
@@ -413,7 +428,10 @@ export async function verifyProcess(options: VerifyOptions): Promise<Verificatio
       reached,
       evaluated,
       notices,
-      cuCheckpoints: [...allClaims.values()].flatMap((c) => c.checkpoints.map((claim) => ({ ...claim, cu: c.cu }))),
+      cuCheckpoints: claimsInRange.then(
+        (claims) => [...claims.values()].flatMap((c) => c.checkpoints.map((claim) => ({ ...claim, cu: c.cu }))),
+        () => [],
+      ),
       query,
       balances: localBalances,
       async receipt() {
@@ -475,29 +493,52 @@ function whenReady(ready: () => Promise<WorkerEvaluator>, stop: () => void): Wor
  * lasts (looked up again if it no longer serves the process), else the gateway's records.
  * `alongside` is asked of the SU in parallel with the process.
  */
-async function locateProcess<T>(
+/**
+ * The process and where its SU is, with the latest nonce (`latestAt`) asked of that SU. A
+ * remembered location is used while fresh, and with it the process (a process never changes):
+ * then only the latest nonce is asked for, and when that SU fails, the gateway is asked again.
+ */
+async function locateProcess(
   store: Store | undefined,
   endpoints: VerifyOptions['endpoints'],
   processId: string,
-  alongside: (su: string) => Promise<T>,
+  latestAt: (su: string) => Promise<number>,
   signal?: AbortSignal,
-): Promise<{ su: string; process: SuProcess; alongside: Promise<T> }> {
+): Promise<{ process: SuProcess; where: Promise<{ su: string; latest: number }> }> {
   const at = async (su: string) => {
-    const asked = alongside(su)
-    asked.catch(() => undefined)
-    return { su, process: await fetchSuProcess(su, processId, signal), alongside: asked }
+    const latest = latestAt(su)
+    latest.catch(() => undefined)
+    return { process: await fetchSuProcess(su, processId, signal), where: latest.then((n) => ({ su, latest: n })) }
+  }
+  const relocate = async () => {
+    const found = await findProcessSu(endpoints.gateway, processId, signal)
+    const located = await at(found.url)
+    const until = Date.now() + Math.min(found.ttlMs ?? locationTtlMs, locationTtlMs)
+    await store?.putLocation(processId, { su: found.url, scheduler: found.address, until, process: located.process }).catch(() => undefined)
+    return located
   }
   if (endpoints.su) return at(endpoints.su)
   const remembered = await store?.getLocation(processId).catch(() => undefined)
+  if (remembered?.process) {
+    const where = latestAt(remembered.su).then(
+      (latest) => ({ su: remembered.su, latest }),
+      async () => {
+        signal?.throwIfAborted()
+        return (await relocate()).where
+      },
+    )
+    where.catch(() => undefined)
+    return { process: remembered.process, where }
+  }
   if (remembered) {
     const located = await at(remembered.su).catch(() => undefined)
-    if (located) return located
+    if (located) {
+      await store?.putLocation(processId, { ...remembered, process: located.process }).catch(() => undefined)
+      return located
+    }
     signal?.throwIfAborted()
   }
-  const found = await findProcessSu(endpoints.gateway, processId, signal)
-  const located = await at(found.url)
-  await store?.putLocation(processId, { su: found.url, scheduler: found.address, until: Date.now() + Math.min(found.ttlMs ?? locationTtlMs, locationTtlMs) }).catch(() => undefined)
-  return located
+  return relocate()
 }
 
 /** The longest a process's SU location is remembered (a record's own Time-To-Live may be shorter). */

@@ -3,7 +3,7 @@ import type { CheckpointPolicy } from '../core/checkpoint/checkpointPolicy.ts'
 import { checkpointsToDelete } from '../core/checkpoint/checkpointsToDelete.ts'
 import type { Checkpoint, CheckpointKey, CheckpointPoint } from '../core/checkpoint/types.ts'
 import type { ModuleMeta } from '../core/message/toAoEnv.ts'
-import type { EvalResult, SuNode } from '../core/message/types.ts'
+import type { EvalResult, SuNode, SuProcess } from '../core/message/types.ts'
 import type { Verdict } from '../core/verify/verdict.ts'
 import type { Snapshot } from '../eval/types.ts'
 import { checkpointOf } from './checkpointOf.ts'
@@ -55,8 +55,11 @@ export type StoredResult = { nonce: number; messageId: string; digest: string; r
 /** A verdict against one CU and when it was reached (ms since epoch). */
 export type StoredVerdict = { verdict: Verdict; at: number }
 
-/** Where a process's SU is: its URL and wallet, fresh until `until` (ms since epoch). */
-export type StoredLocation = { su: string; scheduler: string; until: number }
+/**
+ * Where a process's SU is: its URL and wallet, fresh until `until` (ms since epoch), and the
+ * process as that SU served it (a process never changes, so it need not be asked for again).
+ */
+export type StoredLocation = { su: string; scheduler: string; until: number; process?: SuProcess }
 
 /**
  * What loading a checkpoint gave. A corrupted one has been deleted; `error` says which and why.
@@ -308,12 +311,12 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
         })
         return { status: 'corrupted', checkpoint, error: new CorruptCheckpointError(key, memory.problem) }
       }
-      await write(['checkpoints'], async (tx) => {
+      // Marked as used without waiting: only the least-recently-used order depends on it.
+      void write(['checkpoints'], async (tx) => {
         const current = await tx.objectStore('checkpoints').get([key.processId, key.nonce])
         if (current?.sha256 === record.sha256) await tx.objectStore('checkpoints').put({ ...current, usedAt: nextUse() })
       }).catch((error: unknown) => {
-        // Only the least-recently-used order is lost.
-        if (!isQuotaError(error)) throw error
+        if (!isQuotaError(error)) console.warn(`Holoscope: checkpoint ${key.processId}@${key.nonce} could not be marked as used`, error)
       })
       const snapshot: Snapshot = { format: record.format, memory: memory.memory, ...(record.globals ? { globals: record.globals } : {}) }
       return { status: 'loaded', checkpoint, snapshot }
@@ -362,7 +365,7 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
     async getLocation(processId, now = Date.now()) {
       const record = await (await db()).get('locations', processId)
       if (!record || record.until <= now) return undefined
-      return { su: record.su, scheduler: record.scheduler, until: record.until }
+      return { su: record.su, scheduler: record.scheduler, until: record.until, ...(record.process ? { process: record.process } : {}) }
     },
 
     async putLocation(processId, location) {

@@ -1,7 +1,7 @@
 import type { DBSchema, IDBPDatabase } from 'idb'
 import type { Checkpoint } from '../core/checkpoint/types.ts'
 import type { ModuleMeta } from '../core/message/toAoEnv.ts'
-import type { EvalResult, SuNode } from '../core/message/types.ts'
+import type { EvalResult, SuNode, SuProcess } from '../core/message/types.ts'
 import type { Verdict } from '../core/verify/verdict.ts'
 
 /** A module's bytes with what the gateway says of it. */
@@ -38,9 +38,10 @@ export type VerdictRecord = { processId: string; cu: string; verdict: Verdict; a
 
 /**
  * Where a process's SU was found (its Scheduler tag's Scheduler-Location record), kept until
- * `until` (ms since epoch) so a later visit need not ask the gateway again.
+ * `until` (ms since epoch) so a later visit need not ask the gateway again, with the process as
+ * the SU served it (optional: records of the first v2 stores have none).
  */
-export type LocationRecord = { processId: string; su: string; scheduler: string; until: number }
+export type LocationRecord = { processId: string; su: string; scheduler: string; until: number; process?: SuProcess }
 
 /** The byte counter: IndexedDB has no size API, so every write adds what it stores. */
 export type UsageRecord = { total: number; byStore: Partial<Record<CountedStore, number>> }

@@ -1,9 +1,26 @@
+import { useEffect, useState } from 'react'
 import type { CheckpointClaim } from '../../net/checkpoints.ts'
 import type { Verification } from '../../replay/verifyProcess.ts'
 
 /** The checkpoints the CUs signed for this process, each a possible (trusted) starting point. */
 export function CuCheckpoints({ verification, onTrust }: { verification: Verification; onTrust: (trust: { cu: string; claim: CheckpointClaim }) => void }) {
-  const claims = verification.cuCheckpoints
+  // The listing may still be on its way when the verdict shows (a verdict that stands from an earlier visit).
+  const [claims, setClaims] = useState<Awaited<Verification['cuCheckpoints']> | undefined>(undefined)
+  useEffect(() => {
+    let current = true
+    setClaims(undefined)
+    void verification.cuCheckpoints.then((listed) => current && setClaims(listed))
+    return () => {
+      current = false
+    }
+  }, [verification])
+  if (!claims) {
+    return (
+      <details className="cu-checkpoints">
+        <summary>Checkpoints the CUs signed (listing…)</summary>
+      </details>
+    )
+  }
   return (
     <details className="cu-checkpoints">
       <summary>Checkpoints the CUs signed ({claims.length.toLocaleString()})</summary>
