@@ -38,6 +38,8 @@ const rounds = quick ? 1 : 3
 const ballast = 32
 const workloads = ['lua-token', 'as-token'] as const
 const goals = { browserVsCuStyle: 100, browserVsHotLimit: 1 / 1.3 }
+/** The goals are set on the Lua fixture (aos-like memory). */
+const goalWorkload = 'lua-token'
 
 type Run = { messages: number; seconds: number; memoryBytes: number; sha256: string; roundTripMs?: number }
 type Rates = { browser: number; cli: number; evaluator: number; hotLimit: number; cuStyle: number }
@@ -91,7 +93,7 @@ try {
       runs: { browser: browserRates, hotLimit: hotLimitRates },
       browserVsCuStyle,
       browserVsHotLimit,
-      goalsMet: { browserVsCuStyle: browserVsCuStyle >= goals.browserVsCuStyle, browserVsHotLimit: browserVsHotLimit >= goals.browserVsHotLimit },
+      ...(name === goalWorkload ? { goalsMet: { browserVsCuStyle: browserVsCuStyle >= goals.browserVsCuStyle, browserVsHotLimit: browserVsHotLimit >= goals.browserVsHotLimit } } : {}),
       messages: sizes.messages,
       cuStyleMessages: sizes.cuSample,
       memoryMiB,
@@ -136,10 +138,14 @@ try {
       ` while memory is at its smallest: later messages copy more. Hot limit: ao-loader with UNSAFE_MEMORY and no memory passed in (as-token: @assemblyscript/loader), no Holoscope code.`,
   )
   if (rounds > 1) console.log(`Browser and hot limit: the median of ${rounds} runs each, taking turns (runs in bench/results.json).`)
-  console.log(`Goals: browser ≥ ${goals.browserVsCuStyle}x the CU way; hot limit ≤ 1.3x the browser.`)
+  console.log(`Goals, on ${goalWorkload}: browser ≥ ${goals.browserVsCuStyle}x the CU way; hot limit ≤ 1.3x the browser.`)
   if (quick) console.log('(A quick run is short enough for start-up costs, such as the hot evaluator\'s first rollback snapshots, to weigh: judge the goals on a full run.)')
   for (const [name, value] of Object.entries(results)) {
     const r = value as { browserVsCuStyle: number; browserVsHotLimit: number }
+    if (name !== goalWorkload) {
+      console.log(`- ${name} (no goal): ${formatNumber(r.browserVsCuStyle)}x the CU way; hot limit ${(1 / r.browserVsHotLimit).toFixed(2)}x the browser`)
+      continue
+    }
     console.log(
       `- ${name}: ${formatNumber(r.browserVsCuStyle)}x the CU way (${r.browserVsCuStyle >= goals.browserVsCuStyle ? 'met' : 'MISSED'});` +
         ` hot limit ${(1 / r.browserVsHotLimit).toFixed(2)}x the browser (${r.browserVsHotLimit >= goals.browserVsHotLimit ? 'met' : `MISSED: the browser would have to be ${(1 / r.browserVsHotLimit / 1.3).toFixed(2)}x faster`})`,

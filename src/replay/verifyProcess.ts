@@ -20,7 +20,7 @@ import type { CheckpointClaim } from '../net/checkpoints.ts'
 import { fetchResult } from '../net/cu.ts'
 import { fetchData, fetchTransactionMeta, findProcessSu } from '../net/gateway.ts'
 import { fetchLatestNonce, fetchSuProcess } from '../net/su.ts'
-import type { Store, StoredResult } from '../store/openStore.ts'
+import type { Store, StoredResult, StoredVerdict } from '../store/openStore.ts'
 import { checkCheckpoint, checkDryRun, checkState, gatherClaims, type ClaimDivergence, type ClaimOutcome, type CuClaims } from './cuClaims.ts'
 import { logPages } from './logPages.ts'
 import { forgetModule, loadModule } from './moduleCache.ts'
@@ -154,6 +154,9 @@ export async function verifyProcess(options: VerifyOptions): Promise<Verificatio
   let stopped = false
   const boot = (): WorkerHandle => (worker ??= spawn())
   const newest = store && !trustCheckpoint ? preloadNewest(store, processId) : undefined
+  // The stored verdicts are read meanwhile too.
+  const storedVerdicts = store && !trustCheckpoint && !options.recheck ? store.getVerdicts(processId) : undefined
+  storedVerdicts?.catch(() => undefined)
   if (!newest) boot()
   else void newest.then((found) => found || stopped || boot(), () => undefined)
   const listing = gatherClaims(endpoints.gateway, processId, cus, signal)
@@ -199,7 +202,7 @@ export async function verifyProcess(options: VerifyOptions): Promise<Verificatio
     // Where to start: a trusted CU checkpoint, a local checkpoint, or nonce 0.
     const resume = trustCheckpoint
       ? await seedFromCuCheckpoint(endpoints.gateway, trustCheckpoint, moduleOptions, signal)
-      : await resumePoint(store, processId, targetNonce, cus, notice, options.recheck ?? false, newest)
+      : await resumePoint(store, processId, targetNonce, cus, notice, options.recheck ?? false, newest, storedVerdicts)
     const start: Start = resume.start
     const startNonce = 'nonce' in start ? start.nonce : -1
     const trusted: Trusted | undefined = start.source === 'cu-checkpoint' ? { cu: start.cu, nonce: start.nonce, checkpointId: start.checkpointId } : undefined
@@ -602,8 +605,16 @@ const genesis = (prior = new Map<string, Verdict>()): Resume => ({
 })
 
 /** The newest local checkpoint of a process, loaded (it is checked against the target later). */
-function preloadNewest(store: Store, processId: string): Promise<{ checkpoint: Checkpoint; loaded: Awaited<ReturnType<Store['loadCheckpoint']>> } | undefined> {
-  const preload = store.latestCheckpoint(processId).then(async (checkpoint) => (checkpoint ? { checkpoint, loaded: await store.loadCheckpoint({ processId, nonce: checkpoint.nonce }) } : undefined))
+function preloadNewest(
+  store: Store,
+  processId: string,
+): Promise<{ checkpoint: Checkpoint; loaded: Awaited<ReturnType<Store['loadCheckpoint']>>; results: StoredResult[] } | undefined> {
+  const preload = store.latestCheckpoint(processId).then(async (checkpoint) => {
+    if (!checkpoint) return undefined
+    const key = { processId, nonce: checkpoint.nonce }
+    const [loaded, results] = await Promise.all([store.loadCheckpoint(key), store.getResults(processId, checkpoint.nonce, checkpoint.nonce)])
+    return { checkpoint, loaded, results }
+  })
   preload.catch(() => undefined)
   return preload
 }
@@ -620,9 +631,10 @@ async function resumePoint(
   notice: (text: string) => void,
   recheck: boolean,
   newest?: ReturnType<typeof preloadNewest>,
+  verdicts?: Promise<StoredVerdict[]>,
 ): Promise<Resume> {
   if (!store) return genesis()
-  const prior = new Map((recheck ? [] : await store.getVerdicts(processId)).filter((v) => v.verdict.nonce !== undefined && v.verdict.nonce <= targetNonce).map((v) => [v.verdict.cu, v.verdict]))
+  const prior = new Map((recheck ? [] : await (verdicts ?? store.getVerdicts(processId))).filter((v) => v.verdict.nonce !== undefined && v.verdict.nonce <= targetNonce).map((v) => [v.verdict.cu, v.verdict]))
   for (let below = targetNonce; ; ) {
     const preloaded = await newest?.catch(() => undefined)
     newest = undefined
@@ -655,7 +667,7 @@ async function resumePoint(
       hashChain: checkpoint.hashChain || undefined,
       timestamp: checkpoint.timestamp,
       blockHeight: checkpoint.blockHeight,
-      messageId: (await store.getResults(processId, checkpoint.nonce, checkpoint.nonce))[0]?.messageId,
+      messageId: (preloaded?.checkpoint === checkpoint ? preloaded.results : await store.getResults(processId, checkpoint.nonce, checkpoint.nonce))[0]?.messageId,
       prior,
     }
   }
