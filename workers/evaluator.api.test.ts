@@ -1,11 +1,11 @@
-import { expose, wrap, type Remote } from 'comlink'
+import { expose, transfer, wrap, type Remote } from 'comlink'
 import { afterEach, describe, expect, it } from 'vitest'
 import { loadFixture } from '../processes/loadFixture.ts'
 import { generateTokenLog } from '../processes/tokenLog.ts'
 import { moduleOptionsFromTags } from '../src/core/module/moduleOptionsFromTags.ts'
 import { createWorkerEvaluator } from '../src/eval/createWorkerEvaluator.ts'
 import { spawnNodeWorker } from '../src/eval/node/spawnNodeWorker.ts'
-import { createEvaluatorApi, type EvaluatorApi } from './evaluator.api.ts'
+import { createEvaluatorApi, type EvaluatorApi, type PortStep, type Step, type StepPort } from './evaluator.api.ts'
 
 // The worker API without a worker: exposed on one end of a MessageChannel, called through
 // comlink from the other, as the app calls it in a Web Worker (the real-worker runs are the
@@ -32,8 +32,15 @@ describe('the evaluator API over a MessageChannel', () => {
     const options = moduleOptionsFromTags(fixture.tags)
     const api = connect()
     expect(await api.load(fixture.wasm, options, 'hot')).toEqual({ ok: true })
-    const steps = []
-    for (const msg of log.messages) steps.push(...(await api.evaluate([msg], env, true)))
+    // Steps come back on a port of their own, one posted message per evaluated message.
+    const stepChannel = new MessageChannel()
+    channels.push(stepChannel)
+    const steps: Step[] = []
+    stepChannel.port1.onmessage = (event: MessageEvent<PortStep>) => void steps.push(event.data.step)
+    await api.connect(transfer(stepChannel.port2 as StepPort, [stepChannel.port2]))
+    for (let from = 0; from < log.messages.length; from += 16) await api.evaluateOnPort(1, log.messages.slice(from, from + 16), env, true)
+    // The last steps may still be on their way when the last call returns.
+    while (steps.length < log.messages.length) await new Promise((resolve) => setTimeout(resolve, 5))
     const reference = await createWorkerEvaluator(spawnNodeWorker, fixture.wasm, options)
     try {
       const expected = await reference.evaluate(log.messages, env, true)

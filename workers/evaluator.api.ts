@@ -52,19 +52,16 @@ export function createEvaluatorApi() {
     load(wasm: Uint8Array, options: ModuleOptions, mode: EvaluatorMode = 'hot'): Promise<LoadOutcome> {
       return inOrder(() => load(wasm, options, mode))
     },
-    /** Evaluates messages in order; with `digests`, the memory digest after each one. */
-    evaluate(messages: AoMessage[], env: AoEnv, digests = false): Promise<Step[]> {
-      return inOrder(() => evaluate(messages, env, digests))
-    },
     /** Sets the port `evaluateOnPort` posts steps on (transferred to the worker). */
     connect(port: StepPort): void {
       stepPort = port
     },
     /**
-     * Evaluates messages in order like `evaluate`, but posts each step on the connected port as
-     * soon as it is done: a caller sends many messages per call (a call costs far more than a
-     * posted step) and still hears of each message, even when a later one never ends. `run`
-     * names the caller's run; once a call of a run fails, its later calls evaluate nothing.
+     * Evaluates messages in order and posts each step (with `digests`, also the memory digest
+     * after the message) on the connected port as soon as it is done: a caller sends many
+     * messages per call (a call costs far more than a posted step) and still hears of each
+     * message, even when a later one never ends. `run` names the caller's run; once a call of a
+     * run fails, its later calls evaluate nothing.
      */
     evaluateOnPort(run: number, messages: AoMessage[], env: AoEnv, digests = false): Promise<void> {
       return inOrder(() => evaluateOnPort(run, messages, env, digests))
@@ -103,15 +100,6 @@ export function createEvaluatorApi() {
     } catch (error) {
       return { ok: false, error: errorInfo(error) }
     }
-  }
-
-  async function evaluate(messages: AoMessage[], env: AoEnv, digests: boolean): Promise<Step[]> {
-    const steps: Step[] = []
-    for (const msg of messages) {
-      const result = await current().evaluate(msg, env)
-      steps.push(digests ? { result, memory: await memoryDigest(current().memory()) } : { result })
-    }
-    return steps
   }
 
   async function evaluateOnPort(run: number, messages: AoMessage[], env: AoEnv, digests: boolean): Promise<void> {

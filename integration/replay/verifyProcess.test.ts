@@ -138,12 +138,15 @@ describe('verifyProcess with a store: resume, second visit, receipts', () => {
     const location = await store.getLocation(processId)
     expect(location).toMatchObject({ su: devnet.ready.su, scheduler: devnet.ready.scheduler, process: { process_id: processId } })
     expect(location!.until).toBeGreaterThan(Date.now())
-    // A remembered SU is used as it is (here the same SU under another host name)...
+    // A remembered SU is used as it is (here the same SU under another host name), and so is the
+    // remembered process: it is not asked for again (here its Name is marked to tell)...
     const alias = devnet.ready.su.replace('127.0.0.1', 'localhost')
-    await store.putLocation(processId, { ...location!, su: alias })
+    const marked = { ...location!.process!, tags: location!.process!.tags.map((t) => (t.name === 'Name' ? { ...t, value: 'as remembered' } : t)) }
+    await store.putLocation(processId, { ...location!, su: alias, process: marked })
     const remembered = await verify({ cus: [honest], store })
     remembered.dispose()
     expect(remembered.su).toBe(alias)
+    expect(remembered.name).toBe('as remembered')
     expect(remembered.verdicts[0]).toMatchObject({ status: 'verified', nonce: latest })
     // ...until it fails (the remembered process is not asked for again: the latest nonce fails),
     // then the gateway is asked again and the answer remembered.

@@ -145,14 +145,12 @@ export async function createWorkerEvaluator(
       }
     }
     send(0)
-    const out: Step[] = []
     for (const [i, msg] of messages.entries()) {
       const step = await guarded(() => nextStep(i), messageTimeoutMs, () => describe(msg))
-      out.push(step)
       onStep?.(step, i)
       send(i + 1)
     }
-    return out
+    return received
   }
 
   // Runs never overlap: steps on the port belong to the one running.

@@ -217,6 +217,47 @@ describe('a metered module (wasm32-unknown-emscripten-metering)', () => {
   })
 })
 
+describe("the hot evaluator's rollback snapshots", () => {
+  // An engine whose state is a counter and whose memory is said to be 1 GiB: a snapshot would
+  // cost at least 51 ms (0.05 ms per MiB at the least), far more than replaying a few hundred
+  // messages of microseconds each. A failing message changes the counter before it fails.
+  function counterEngine() {
+    const engine = { counter: 0, snapshots: 0 }
+    const result = (fields: Partial<EvalResult>): EvalResult => ({ Output: String(engine.counter), Messages: [], Spawns: [], Assignments: [], ...fields })
+    const api: Engine = {
+      async handle(msg) {
+        if (msg.Tags.some((t) => t.value === 'Fail')) {
+          engine.counter += 1000
+          return result({ Error: 'failed' })
+        }
+        engine.counter++
+        return result({})
+      },
+      snapshot: () => (engine.snapshots++, { format: 'wasm32-unknown-emscripten2', memory: new Uint8Array(0) }),
+      restore: async (snapshot) => {
+        if (snapshot) throw new Error('this engine restores only its initial state')
+        engine.counter = 0
+      },
+      memory: () => ({ byteLength: 2 ** 30 }) as Uint8Array,
+      dispose: () => undefined,
+    }
+    return { engine, api }
+  }
+  const options = { format: 'wasm32-unknown-emscripten2', memoryLimit: 2 ** 32, computeLimit: 0, extensions: {} } as const
+  const message = (i: number, action = 'Ping'): AoMessage => ({ Id: `m${i}`, Nonce: i, Owner: 'o', Target: 't', From: 'o', Tags: [{ name: 'Action', value: action }], Timestamp: i, 'Block-Height': 1, Cron: false, 'Read-Only': false })
+
+  it('takes none while no message fails and a snapshot costs more than the replay it saves; a failure then replays from the initial state', async () => {
+    const { engine, api } = counterEngine()
+    const hot = createHotEvaluator(api, options)
+    for (let i = 0; i < 500; i++) await hot.evaluate(message(i), {} as AoEnv)
+    expect(engine.snapshots).toBe(0)
+    expect((await hot.evaluate(message(500, 'Fail'), {} as AoEnv)).Error).toBe('failed')
+    // Rolled back: the initial state and the 500 messages again, not the failing one.
+    expect(engine.counter).toBe(500)
+    expect((await hot.evaluate(message(501), {} as AoEnv)).Output).toBe('501')
+  })
+})
+
 describe('bad module bytes', () => {
   it('fail with an error that names the format and what to check', async () => {
     const fixture = await loadFixture('lua-token')

@@ -491,15 +491,11 @@ function whenReady(ready: () => Promise<WorkerEvaluator>, stop: () => void): Wor
 }
 
 /**
- * Where the process is scheduled, and the process as its SU serves it: the SU override, else
- * the SU remembered from an earlier visit while its Scheduler-Location record's Time-To-Live
- * lasts (looked up again if it no longer serves the process), else the gateway's records.
- * `alongside` is asked of the SU in parallel with the process.
- */
-/**
- * The process and where its SU is, with the latest nonce (`latestAt`) asked of that SU. A
- * remembered location is used while fresh, and with it the process (a process never changes):
- * then only the latest nonce is asked for, and when that SU fails, the gateway is asked again.
+ * The process and where its SU is, with the latest nonce (`latestAt`) asked of that SU: the SU
+ * override, else the SU remembered from an earlier visit while its Scheduler-Location record's
+ * Time-To-Live lasts, else the gateway's records. A remembered process is used as it is (a
+ * process never changes): then only the latest nonce is asked for, and when that SU fails, the
+ * gateway is asked again.
  */
 async function locateProcess(
   store: Store | undefined,
