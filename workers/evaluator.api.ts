@@ -1,9 +1,11 @@
 import { transfer } from 'comlink'
 import type { AoEnv, AoMessage, EvalResult } from '../src/core/message/types.ts'
+import type { HostProfile } from '../src/core/host/types.ts'
 import type { ModuleOptions } from '../src/core/module/types.ts'
 import { createEvaluator, type EvaluatorMode } from '../src/eval/createEvaluator.ts'
 import { memoryDigest, type MemoryDigest } from '../src/eval/memoryDigest.ts'
 import type { Evaluator, Snapshot } from '../src/eval/types.ts'
+import { pinHostEnvironment } from './pinHostEnvironment.ts'
 
 /** An error as plain data (errors do not cross a worker boundary as classes). */
 export type ErrorInfo = { name: string; message: string; details?: string }
@@ -48,9 +50,12 @@ export function createEvaluatorApi() {
   }
 
   return {
-    /** Compiles and instantiates a module. Failures come back as data. */
-    load(wasm: Uint8Array, options: ModuleOptions, mode: EvaluatorMode = 'hot'): Promise<LoadOutcome> {
-      return inOrder(() => load(wasm, options, mode))
+    /**
+     * Compiles and instantiates a module, under `host` when given (the realm's host profile: the
+     * worker pinned Holoscope's default when it started). Failures come back as data.
+     */
+    load(wasm: Uint8Array, options: ModuleOptions, mode: EvaluatorMode = 'hot', host?: HostProfile): Promise<LoadOutcome> {
+      return inOrder(() => load(wasm, options, mode, host))
     },
     /** Sets the port `evaluateOnPort` posts steps on (transferred to the worker). */
     connect(port: StepPort): void {
@@ -91,10 +96,11 @@ export function createEvaluatorApi() {
     },
   }
 
-  async function load(wasm: Uint8Array, options: ModuleOptions, mode: EvaluatorMode): Promise<LoadOutcome> {
+  async function load(wasm: Uint8Array, options: ModuleOptions, mode: EvaluatorMode, host: HostProfile | undefined): Promise<LoadOutcome> {
     evaluator?.dispose()
     evaluator = undefined
     try {
+      if (host) pinHostEnvironment(host)
       evaluator = await createEvaluator(wasm, options, { mode })
       return { ok: true }
     } catch (error) {

@@ -1,4 +1,5 @@
 import { releaseProxy, transfer, wrap, type Endpoint, type Remote } from 'comlink'
+import type { HostProfile } from '../core/host/types.ts'
 import type { AoEnv, AoMessage, EvalResult } from '../core/message/types.ts'
 import type { ModuleOptions } from '../core/module/types.ts'
 import type { EvaluatorApi, LoadOutcome, PortStep, Step, StepPort } from '../../workers/evaluator.api.ts'
@@ -20,6 +21,8 @@ export type WorkerEvaluatorOptions = {
   mode?: EvaluatorMode
   /** Longest time one message may take before the worker is terminated (default 60 s). */
   messageTimeoutMs?: number
+  /** The host the worker's glue sees (default: Holoscope's pinned one, `defaultHostProfile`). */
+  hostProfile?: HostProfile | undefined
 }
 
 /** An evaluator in its own worker (its own realm), behind a watchdog. */
@@ -45,7 +48,7 @@ export async function createWorkerEvaluator(
   spawn: () => WorkerHandle,
   wasm: Uint8Array,
   options: ModuleOptions,
-  { mode = 'hot', messageTimeoutMs = 60_000 }: WorkerEvaluatorOptions = {},
+  { mode = 'hot', messageTimeoutMs = 60_000, hostProfile }: WorkerEvaluatorOptions = {},
 ): Promise<WorkerEvaluator> {
   const worker = spawn()
   const api: Remote<EvaluatorApi> = wrap<EvaluatorApi>(worker.endpoint)
@@ -92,7 +95,7 @@ export async function createWorkerEvaluator(
     }
   }
 
-  const loaded: LoadOutcome = await guarded<LoadOutcome>(() => api.load(wasm, options, mode), Math.max(messageTimeoutMs, 60_000), () => 'loading the module')
+  const loaded: LoadOutcome = await guarded<LoadOutcome>(() => api.load(wasm, options, mode, hostProfile), Math.max(messageTimeoutMs, 60_000), () => 'loading the module')
   if (!loaded.ok) {
     terminate()
     throw new ModuleCompileError(loaded.error.message, loaded.error.details === undefined ? {} : { details: loaded.error.details })

@@ -1,5 +1,11 @@
 import * as bufferModule from 'buffer'
-import source from '@permaweb/ao-loader/dist/index.cjs?raw'
+import type { AoLoaderVersion } from '../../core/host/types.ts'
+
+// Each version's published file is its own chunk, fetched only when a realm uses it.
+const sources: Record<AoLoaderVersion, () => Promise<{ default: string }>> = {
+  '0.0.49': () => import('@permaweb/ao-loader/dist/index.cjs?raw'),
+  '0.0.44': () => import('ao-loader-0.0.44/dist/index.cjs?raw'),
+}
 
 /**
  * ao-loader for a browser realm. Its emscripten2 glue assigns to a property it made
@@ -7,8 +13,11 @@ import source from '@permaweb/ao-loader/dist/index.cjs?raw'
  * a TypeError once a bundler turns it into a (strict) ES module. So the published file is run
  * as it is, as sloppy code, with a `require` that gives it the `buffer` polyfill and empty
  * objects for the Node built-ins it only touches on Node. Needs no CSP, or 'unsafe-eval'.
+ *
+ * @param version which bundled ao-loader (0.0.49 is Holoscope's; 0.0.44 the official CU's pin)
  */
-export function aoLoaderForBrowser(): unknown {
+export async function aoLoaderForBrowser(version: AoLoaderVersion = '0.0.49'): Promise<unknown> {
+  const { default: source } = await sources[version]()
   const module = { exports: {} as unknown }
   const require = (name: string): unknown => (name === 'buffer' ? bufferModule : {})
   new Function('module', 'exports', 'require', source)(module, module.exports, require)
