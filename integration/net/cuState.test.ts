@@ -7,8 +7,8 @@ import { startTestDevnet } from '../../devnet/testing.ts'
 import { tagValue } from '../../src/core/message/tagValue.ts'
 import type { SuNode } from '../../src/core/message/types.ts'
 import { compareMemory } from '../../src/core/verify/compareMemory.ts'
-import { fetchCuState, StateNotReadyError } from '../../src/net/cuState.ts'
-import { HttpError } from '../../src/net/errors.ts'
+import { fetchCuState } from '../../src/net/cuState.ts'
+import { HttpError, StateNotReadyError } from '../../src/net/errors.ts'
 
 let devnet: Devnet
 let processId: string
@@ -82,7 +82,7 @@ describe('fetchCuState', () => {
   })
 
   it('says a CU that is still evaluating is not ready, and passes a CU’s refusal on', async () => {
-    const busy = fetchCuState(`${standIn.url}/busy`, processId)
+    const busy = fetchCuState(`${standIn.url}/busy`, processId, { retry: { attempts: 1 } })
     await expect(busy).rejects.toBeInstanceOf(StateNotReadyError)
     await expect(busy).rejects.toThrow(/is still evaluating this process \(Evaluation of process "x" to "latest" is in progress\.\)\. Try again in a moment\./)
     const unknown = fetchCuState(devnet.ready.cus[0]!.url, 'Z'.repeat(43))

@@ -3,15 +3,18 @@ import { ProtocolError } from './errors.ts'
 import { fetchJson } from './fetchJson.ts'
 import { tagsProblem } from './shapeProblems.ts'
 import { unitUrl } from './unitUrl.ts'
+import { withRetries, type RetryingRequestOptions } from './withRetries.ts'
 
 /**
- * The wallet address a CU signs with (`GET /` → `address`).
+ * The wallet address a CU signs with (`GET /` → `address`). Like every request to a CU here,
+ * a rate limit, a 5xx or no answer is asked again under the retry policy (`withRetries`).
  *
- * @throws ProtocolError when the answer has no address; NetworkError, HttpError
+ * @throws ProtocolError when the answer has no address; HttpError not worth retrying;
+ *   RetriesExhaustedError after the last attempt; the signal's reason when aborted
  */
-export async function fetchCuAddress(cu: string, signal?: AbortSignal): Promise<string> {
+export async function fetchCuAddress(cu: string, options: RetryingRequestOptions = {}): Promise<string> {
   const url = unitUrl('CU', cu, '')
-  const body = await fetchJson(url, { signal: signal ?? null }, 'CU')
+  const body = await cuJson(cu, url, {}, options)
   const address = (body as { address?: unknown } | null)?.address
   if (typeof address !== 'string' || !address) throw new ProtocolError('CU', url, 'it has no address')
   return address
@@ -21,12 +24,14 @@ export async function fetchCuAddress(cu: string, signal?: AbortSignal): Promise<
  * What a CU says one message of a process produced (`GET /result/{id}?process-id=P`); asking
  * makes the CU evaluate up to that message. Absent outbox lists are empty lists.
  *
- * @throws ProtocolError when the answer is not a result; NetworkError, HttpError (e.g. 422 for
- *   a broken hash chain, 503 while the CU hydrates)
+ * @throws ProtocolError when the answer is not a result; HttpError not worth retrying (422: an
+ *   unsupported module format or a broken hash chain; 425: a message the CU no longer has
+ *   cached); RetriesExhaustedError after the last attempt (429, 5xx, no answer); the signal's
+ *   reason when aborted
  */
-export async function fetchResult(cu: string, processId: string, messageId: string, signal?: AbortSignal): Promise<EvalResult> {
+export async function fetchResult(cu: string, processId: string, messageId: string, options: RetryingRequestOptions = {}): Promise<EvalResult> {
   const url = unitUrl('CU', cu, `result/${encodeURIComponent(messageId)}`, { 'process-id': processId })
-  return checkedResult(await fetchJson(url, { signal: signal ?? null }, 'CU'), url)
+  return checkedResult(await cuJson(cu, url, {}, options), url)
 }
 
 /** The message of a dry-run; `Id` and `Owner` default to "1234" (as aoconnect sends), `Target` to the process. */
@@ -44,16 +49,23 @@ export type DryRunMessage = {
  * (`POST /dry-run?process-id=P[&to=ID]`): on its latest state, or with `to` on its state just
  * after that message.
  *
- * @throws ProtocolError when the answer is not a result; NetworkError, HttpError (429: the
- *   CU's dry-run rate limit)
+ * @throws ProtocolError when the answer is not a result; HttpError not worth retrying;
+ *   RetriesExhaustedError after the last attempt (429: the CU's dry-run rate limit, 5xx, no
+ *   answer); the signal's reason when aborted
  */
-export async function dryRun(cu: string, processId: string, message: DryRunMessage, options: { to?: string | undefined; signal?: AbortSignal | undefined } = {}): Promise<EvalResult> {
+export async function dryRun(cu: string, processId: string, message: DryRunMessage, options: { to?: string | undefined } & RetryingRequestOptions = {}): Promise<EvalResult> {
   const problem = tagsProblem(message.Tags, 'Tags')
   if (problem) throw new TypeError(`dry-run message: ${problem}`)
   const url = unitUrl('CU', cu, 'dry-run', { 'process-id': processId, to: options.to })
   const body = { Id: '1234', Owner: '1234', Target: processId, ...defined(message) }
-  const answer = await fetchJson(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: options.signal ?? null }, 'CU')
+  const answer = await cuJson(cu, url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }, options)
   return checkedResult(answer, url)
+}
+
+/** A JSON answer of a CU, under the retry policy. */
+function cuJson(cu: string, url: string, init: RequestInit, options: RetryingRequestOptions): Promise<unknown> {
+  const { signal, retry } = options
+  return withRetries({ unit: 'CU', url: cu }, () => fetchJson(url, { ...init, signal: signal ?? null }, 'CU'), { policy: retry, signal })
 }
 
 function defined(message: DryRunMessage): Record<string, unknown> {

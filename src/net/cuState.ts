@@ -1,7 +1,7 @@
-import { BaseError } from '../core/errors/BaseError.ts'
-import { NetworkError } from './errors.ts'
+import { NetworkError, StateNotReadyError } from './errors.ts'
 import { fetchResponse } from './fetchResponse.ts'
 import { unitUrl } from './unitUrl.ts'
+import { withRetries, type RetryingRequestOptions } from './withRetries.ts'
 
 /**
  * A process's memory as a CU reports it (`GET /state/{P}`), and where in the log it is, from
@@ -15,29 +15,25 @@ export type CuState = {
   blockHeight: number | undefined
 }
 
-/** A CU answered that it is still evaluating the process (HTTP 202): ask again later. */
-export class StateNotReadyError extends BaseError {
-  override name = 'StateNotReadyError'
-  readonly url: string
-
-  constructor(url: string, serverMessage: string | undefined) {
-    super(`The CU at ${url} is still evaluating this process${serverMessage ? ` (${serverMessage})` : ''}. Try again in a moment.`)
-    this.url = url
-  }
-}
-
 /**
  * Fetches a CU's memory of a process: its latest, or with `to` (a message timestamp in ms, the
  * only position the CU's state route takes) its memory after the last message at or before
- * that time. Messages can share a millisecond: check `ordinate` where it can be read.
+ * that time. Messages can share a millisecond: check `ordinate` where it can be read. A CU
+ * still evaluating (202), rate limiting, failing with 5xx or not answering is asked again
+ * under the retry policy (`withRetries`).
  *
- * @throws StateNotReadyError (202 while it evaluates); NetworkError (also when the connection
- *   drops midway), HttpError (e.g. 404 for a process it cannot load, 503 while hydrating)
+ * @throws RetriesExhaustedError after the last attempt (its cause: StateNotReadyError for a
+ *   202, NetworkError, HttpError); HttpError not worth retrying (e.g. 404 for a process it
+ *   cannot load, 422, 425); the signal's reason when aborted
  */
-export async function fetchCuState(cu: string, processId: string, options: { to?: number | undefined; signal?: AbortSignal | undefined } = {}): Promise<CuState> {
+export async function fetchCuState(cu: string, processId: string, options: { to?: number | undefined } & RetryingRequestOptions = {}): Promise<CuState> {
   const { to, signal } = options
   if (to !== undefined && (!Number.isSafeInteger(to) || to < 0)) throw new TypeError(`to must be a timestamp in ms, not ${to}`)
   const url = unitUrl('CU', cu, `state/${encodeURIComponent(processId)}`, { to })
+  return withRetries({ unit: 'CU', url: cu }, () => fetchStateOnce(url, signal), { policy: options.retry, signal })
+}
+
+async function fetchStateOnce(url: string, signal: AbortSignal | undefined): Promise<CuState> {
   const response = await fetchResponse(url, { signal: signal ?? null }, 'CU')
   let bytes: ArrayBuffer
   try {
@@ -46,7 +42,7 @@ export async function fetchCuState(cu: string, processId: string, options: { to?
     signal?.throwIfAborted()
     throw new NetworkError('CU', url, error)
   }
-  if (response.status === 202) throw new StateNotReadyError(url, messageOf(bytes))
+  if (response.status === 202) throw new StateNotReadyError(url, messageOf(bytes), response.headers.get('retry-after') ?? undefined)
   const header = (name: string) => response.headers.get(name) ?? undefined
   const integer = (name: string) => {
     const value = header(name)

@@ -21,21 +21,67 @@ export class NetworkError extends BaseError {
   }
 }
 
-/** The server answered with a status other than 2xx; `serverError` is its `{ error }` text. */
+/**
+ * The server answered with a status other than 2xx; `serverError` is its `{ error }` text and
+ * `retryAfter` its `Retry-After` header (seconds or an HTTP date), when it sent one.
+ */
 export class HttpError extends BaseError {
   override name = 'HttpError'
   readonly unit: Unit
   readonly url: string
   readonly status: number
   readonly serverError: string | undefined
+  readonly retryAfter: string | undefined
 
-  constructor(unit: Unit, url: string, status: number, serverError: string | undefined) {
-    const retry = status === 425 || status === 429 || status >= 500 ? ' Try again in a moment.' : ''
-    super(`The ${unit} at ${url} answered HTTP ${status}${serverError ? `: ${serverError}` : ''}.${retry}`)
+  constructor(unit: Unit, url: string, status: number, serverError: string | undefined, retryAfter?: string) {
+    super(`The ${unit} at ${url} answered HTTP ${status}${serverError ? `: ${serverError}` : ''}.${meaningOf(unit, status)}`)
     this.unit = unit
     this.url = url
     this.status = status
     this.serverError = serverError
+    this.retryAfter = retryAfter
+  }
+}
+
+/** What a status means for the user, and what to do (422 and 425 from a CU are deterministic). */
+function meaningOf(unit: Unit, status: number): string {
+  if (unit === 'CU' && status === 422) return ' The CU cannot evaluate this process: it does not support its module format, or the hash chain of its log is broken. Asking again gives the same answer.'
+  if (unit === 'CU' && status === 425) return ' The CU no longer has this old message cached (it answers only for messages after its cached state). Asking again gives the same answer; this is not a divergence.'
+  if (status === 429) return ' It limits how often it may be asked: try again later, or ask fewer results at once (Settings).'
+  if (status >= 500) return ' Try again in a moment.'
+  return ''
+}
+
+/** A CU answered that it is still evaluating the process (HTTP 202): ask again later. */
+export class StateNotReadyError extends BaseError {
+  override name = 'StateNotReadyError'
+  readonly url: string
+  readonly retryAfter: string | undefined
+
+  constructor(url: string, serverMessage: string | undefined, retryAfter?: string) {
+    super(`The CU at ${url} is still evaluating this process${serverMessage ? ` (${serverMessage})` : ''}. Try again in a moment.`)
+    this.url = url
+    this.retryAfter = retryAfter
+  }
+}
+
+/**
+ * A request to a unit kept failing in a way worth retrying (rate limit, 5xx, no answer, state
+ * still being computed) until the retry policy's last attempt; `cause` is the last failure.
+ */
+export class RetriesExhaustedError extends BaseError {
+  override name = 'RetriesExhaustedError'
+  readonly unit: Unit
+  readonly url: string
+  readonly attempts: number
+
+  constructor(fields: { unit: Unit; url: string; attempts: number; waitedMs: number }, last: unknown) {
+    const { unit, url, attempts, waitedMs } = fields
+    const reason = last instanceof Error ? last.message : String(last)
+    super(`Gave up on the ${unit} at ${url} after ${attempts} attempts over ${Math.round(waitedMs / 1000)} s of waiting: ${reason}`, { cause: last })
+    this.unit = unit
+    this.url = url
+    this.attempts = attempts
   }
 }
 

@@ -7,7 +7,7 @@ import { HttpError, NetworkError, type Unit } from './errors.ts'
  * @param unit the kind of server, named in error messages
  * @returns the response, when its status is 2xx (its body unread)
  * @throws NetworkError when nothing was answered; HttpError for a non-2xx status, carrying the
- *   server's `{ error }` text (or GraphQL `errors`, or the start of the body)
+ *   server's `{ error }` text (or GraphQL `errors`, or the start of the body) and its `Retry-After`
  */
 export async function fetchResponse(url: string, init: RequestInit | undefined, unit: Unit): Promise<Response> {
   let response: Response
@@ -18,7 +18,7 @@ export async function fetchResponse(url: string, init: RequestInit | undefined, 
     throw new NetworkError(unit, url, error)
   }
   if (response.ok) return response
-  throw new HttpError(unit, url, response.status, await serverErrorOf(response, init?.signal))
+  throw new HttpError(unit, url, response.status, await serverErrorOf(response, init?.signal), response.headers.get('retry-after') ?? undefined)
 }
 
 /**

@@ -6,7 +6,8 @@ import type { ClaimField, ClaimKind } from '../core/verify/verdict.ts'
 import type { MemoryDigest } from '../eval/memoryDigest.ts'
 import { checkpointMemorySha, discoverCheckpoints, verifyCheckpointItem, type CheckpointClaim } from '../net/checkpoints.ts'
 import { dryRun, fetchCuAddress, type DryRunMessage } from '../net/cu.ts'
-import { fetchCuState, StateNotReadyError } from '../net/cuState.ts'
+import { fetchCuState } from '../net/cuState.ts'
+import type { RetryPolicy } from '../net/withRetries.ts'
 
 /** What one CU attests about a process, found before replaying: its wallet and its checkpoints. */
 export type CuClaims = { cu: string; address: string | undefined; checkpoints: CheckpointClaim[]; notes: string[] }
@@ -20,16 +21,16 @@ export type ClaimOutcome = { held: true; notes: string[] } | { held: false; dive
 /**
  * Finds, for every CU, its wallet address (`GET /`) and the checkpoints it signed for this
  * process, via the gateway's GraphQL. Never throws but when aborted: what could not be found
- * becomes a note.
+ * becomes a note. `retry` changes the CU retry policy (`withRetries`).
  */
-export async function gatherClaims(gateway: string, processId: string, cus: readonly string[], signal?: AbortSignal): Promise<Map<string, CuClaims>> {
+export async function gatherClaims(gateway: string, processId: string, cus: readonly string[], signal?: AbortSignal, retry?: Partial<RetryPolicy>): Promise<Map<string, CuClaims>> {
   const claims = new Map<string, CuClaims>()
   await Promise.all(
     cus.map(async (cu) => {
       const entry: CuClaims = { cu, address: undefined, checkpoints: [], notes: [] }
       claims.set(cu, entry)
       try {
-        entry.address = await fetchCuAddress(cu, signal)
+        entry.address = await fetchCuAddress(cu, { signal, retry })
       } catch (error) {
         entry.notes.push(`Its wallet address is unknown (${describeError(error).message}), so its checkpoints were not looked up.`)
       }
@@ -90,35 +91,29 @@ export async function checkCheckpoint(
 
 /**
  * Compares a CU's memory of the process (`/state?to=<timestamp>`) with the local memory after
- * the target message. A CU still evaluating (202) is asked again a few times.
+ * the target message. A CU still evaluating (202) is asked again under the retry policy.
  */
-export async function checkState(cu: string, processId: string, at: { nonce: number; timestamp: number }, local: Uint8Array, signal?: AbortSignal): Promise<ClaimOutcome> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const state = await fetchCuState(cu, processId, { to: at.timestamp, signal })
-      if (state.ordinate !== undefined && state.ordinate !== String(at.nonce)) {
-        return { held: undefined, note: `Its state at timestamp ${at.timestamp} is at nonce ${state.ordinate}, not ${at.nonce} (messages share that millisecond); not compared.` }
-      }
-      const comparison = compareMemory(local, state.memory)
-      if (comparison.equal) return { held: true, notes: [] }
-      const window = (bytes: Uint8Array) => `${bytes.byteLength} bytes; at offset ${comparison.offset}: ${hex(bytes.subarray(comparison.offset, comparison.offset + 16))}`
-      return { held: false, divergence: { claim: 'state', nonce: at.nonce, field: 'memory', local: window(local), remote: window(state.memory), notes: [] } }
-    } catch (error) {
-      signal?.throwIfAborted()
-      if (error instanceof StateNotReadyError && attempt < 4) {
-        await new Promise((resolve) => setTimeout(resolve, 500 * (attempt + 1)))
-        continue
-      }
-      return { held: undefined, note: `Its state could not be compared: ${describeError(error).message}` }
+export async function checkState(cu: string, processId: string, at: { nonce: number; timestamp: number }, local: Uint8Array, signal?: AbortSignal, retry?: Partial<RetryPolicy>): Promise<ClaimOutcome> {
+  try {
+    const state = await fetchCuState(cu, processId, { to: at.timestamp, signal, retry })
+    if (state.ordinate !== undefined && state.ordinate !== String(at.nonce)) {
+      return { held: undefined, note: `Its state at timestamp ${at.timestamp} is at nonce ${state.ordinate}, not ${at.nonce} (messages share that millisecond); not compared.` }
     }
+    const comparison = compareMemory(local, state.memory)
+    if (comparison.equal) return { held: true, notes: [] }
+    const window = (bytes: Uint8Array) => `${bytes.byteLength} bytes; at offset ${comparison.offset}: ${hex(bytes.subarray(comparison.offset, comparison.offset + 16))}`
+    return { held: false, divergence: { claim: 'state', nonce: at.nonce, field: 'memory', local: window(local), remote: window(state.memory), notes: [] } }
+  } catch (error) {
+    signal?.throwIfAborted()
+    return { held: undefined, note: `Its state could not be compared: ${describeError(error).message}` }
   }
 }
 
 /** Compares a CU's dry-run on its state after the target message with the same dry-run run locally. */
-export async function checkDryRun(cu: string, processId: string, at: { nonce: number; messageId: string }, message: DryRunMessage, local: EvalResult, signal?: AbortSignal): Promise<ClaimOutcome> {
+export async function checkDryRun(cu: string, processId: string, at: { nonce: number; messageId: string }, message: DryRunMessage, local: EvalResult, signal?: AbortSignal, retry?: Partial<RetryPolicy>): Promise<ClaimOutcome> {
   let remote: EvalResult
   try {
-    remote = await dryRun(cu, processId, message, { to: at.messageId, signal })
+    remote = await dryRun(cu, processId, message, { to: at.messageId, signal, retry })
   } catch (error) {
     signal?.throwIfAborted()
     return { held: undefined, note: `Its dry-run could not be compared: ${describeError(error).message}` }

@@ -20,6 +20,7 @@ import type { CheckpointClaim } from '../net/checkpoints.ts'
 import { fetchResult } from '../net/cu.ts'
 import { fetchData, fetchTransactionMeta, findProcessSu } from '../net/gateway.ts'
 import { fetchLatestNonce, fetchSuProcess } from '../net/su.ts'
+import { trackWaits, type RetryingRequestOptions, type RetryPolicy, type RetryWait } from '../net/withRetries.ts'
 import type { Store, StoredResult, StoredVerdict } from '../store/openStore.ts'
 import { checkCheckpoint, checkDryRun, checkState, gatherClaims, type ClaimDivergence, type ClaimOutcome, type CuClaims } from './cuClaims.ts'
 import { logPages } from './logPages.ts'
@@ -41,6 +42,10 @@ export type VerifyOptions = {
   onProgress?: (progress: VerifyProgress) => void
   /** Called once the process, its module, the target nonce and the starting point are known. */
   onLoaded?: (loaded: LoadedProcess) => void
+  /** Called whenever the CU requests waiting to be retried change: which CU, why, for how long (empty: none). */
+  onWaiting?: (waits: RetryWait[]) => void
+  /** Changes to the retry policy of CU requests (`withRetries`; tests inject its clock and sleep). */
+  retry?: Partial<RetryPolicy> | undefined
   /** Called for what a user should know but that does not stop the verification. */
   onNotice?: (notice: string) => void
   signal?: AbortSignal
@@ -147,6 +152,8 @@ export async function verifyProcess(options: VerifyOptions): Promise<Verificatio
   }
   const processId = checkProcessId(options.processId)
   const cus = endpoints.cus
+  // Every CU request shares one retry policy, whose waits are reported as they begin and end.
+  const cuRequests: RetryingRequestOptions = { signal, retry: { ...options.retry, ...(options.onWaiting ? trackWaits(options.onWaiting) : {}) } }
   // The newest local checkpoint loads and the CUs' claims are listed while the process is looked
   // up. The worker (its script is large) boots then too when there is no checkpoint to start
   // from; else once there is something to evaluate: a second visit shows its verdict without it.
@@ -159,7 +166,7 @@ export async function verifyProcess(options: VerifyOptions): Promise<Verificatio
   storedVerdicts?.catch(() => undefined)
   if (!newest) boot()
   else void newest.then((found) => found || stopped || boot(), () => undefined)
-  const listing = gatherClaims(endpoints.gateway, processId, cus, signal)
+  const listing = gatherClaims(endpoints.gateway, processId, cus, signal, cuRequests.retry)
   listing.catch(() => undefined)
   let su: string, process: SuProcess, moduleId: string | undefined, moduleMeta: { owner: Owner; tags: Tag[] }, wasm: Uint8Array, targetNonce: number
   try {
@@ -269,7 +276,7 @@ export async function verifyProcess(options: VerifyOptions): Promise<Verificatio
     )
 
     // Results before the starting point come from the store: compare them with the CUs'.
-    if (startNonce >= 0 && !trusted) await compareStoredResults(store!, processId, startNonce, [...states.values()], signal)
+    if (startNonce >= 0 && !trusted) await compareStoredResults(store!, processId, startNonce, [...states.values()], cuRequests)
     // Checkpoint claims at or below the start are compared with local checkpoints at their nonce.
     if (startNonce >= 0 && !trusted && store) await compareWithLocalCheckpoints(store, processId, startNonce, [...states.values()])
 
@@ -319,7 +326,7 @@ export async function verifyProcess(options: VerifyOptions): Promise<Verificatio
         const ask = (upTo: number) => {
           for (let j = remote.length; j < Math.min(upTo, page.value.length); j++) {
             const node = page.value[j]!
-            remote.push(cus.map((cu) => (states.get(cu)!.final || nonceOf(node) <= states.get(cu)!.coveredTo ? undefined : resultOf(cu, processId, node, signal))))
+            remote.push(cus.map((cu) => (states.get(cu)!.final || nonceOf(node) <= states.get(cu)!.coveredTo ? undefined : resultOf(cu, processId, node, cuRequests))))
           }
         }
         const results: StoredResult[] = []
@@ -403,10 +410,10 @@ export async function verifyProcess(options: VerifyOptions): Promise<Verificatio
       const localDryRun = tokenBalances ? await query([{ name: 'Action', value: 'Balances' }]) : undefined
       await Promise.all(
         open().map(async (state) => {
-          settle(state, await checkState(state.cu, processId, { nonce: reached, timestamp: last.timestamp }, memory!.memory, signal), 'state', last.messageId, trusted)
+          settle(state, await checkState(state.cu, processId, { nonce: reached, timestamp: last.timestamp }, memory!.memory, signal, cuRequests.retry), 'state', last.messageId, trusted)
           if (state.final || !localDryRun) return
           const message = { Owner: process.owner.address, Tags: [{ name: 'Action', value: 'Balances' }] }
-          settle(state, await checkDryRun(state.cu, processId, { nonce: reached, messageId: last.messageId }, message, localDryRun, signal), 'dryRun', last.messageId, trusted)
+          settle(state, await checkDryRun(state.cu, processId, { nonce: reached, messageId: last.messageId }, message, localDryRun, signal, cuRequests.retry), 'dryRun', last.messageId, trusted)
         }),
       )
     }
@@ -674,7 +681,7 @@ function coveredBy(verdict: Verdict | undefined): number {
 }
 
 /** Compares stored local results up to `upTo` with each CU's, for the CUs not compared that far. */
-async function compareStoredResults(store: Store, processId: string, upTo: number, states: CuState[], signal?: AbortSignal): Promise<void> {
+async function compareStoredResults(store: Store, processId: string, upTo: number, states: CuState[], request: RetryingRequestOptions): Promise<void> {
   const from = Math.min(...states.map((s) => s.coveredTo)) + 1
   if (from > upTo) return
   const stored = await store.getResults(processId, from, upTo)
@@ -682,7 +689,7 @@ async function compareStoredResults(store: Store, processId: string, upTo: numbe
     const due = stored.filter((r) => r.nonce > state.coveredTo)
     for (let i = 0; i < due.length && !state.final; i += 16) {
       const batch = due.slice(i, i + 16)
-      const theirs = await Promise.all(batch.map((r) => resultOfMessage(state.cu, processId, r.messageId, signal)))
+      const theirs = await Promise.all(batch.map((r) => resultOfMessage(state.cu, processId, r.messageId, request)))
       for (const [j, r] of batch.entries()) {
         const remote = theirs[j]!
         if ('unchecked' in remote) {
@@ -729,15 +736,15 @@ async function moduleVia(store: Store | undefined, gateway: string, moduleId: st
 type Remote = { result: EvalResult } | { unchecked: string }
 
 /** A CU's result for one log edge, or why it could not be had (never thrown). */
-function resultOf(cu: string, processId: string, node: SuNode, signal?: AbortSignal): Promise<Remote> {
-  return resultOfMessage(cu, processId, node.message?.id ?? tagValue(node.assignment.tags, 'Message') ?? processId, signal)
+function resultOf(cu: string, processId: string, node: SuNode, request: RetryingRequestOptions): Promise<Remote> {
+  return resultOfMessage(cu, processId, node.message?.id ?? tagValue(node.assignment.tags, 'Message') ?? processId, request)
 }
 
-async function resultOfMessage(cu: string, processId: string, id: string, signal?: AbortSignal): Promise<Remote> {
+async function resultOfMessage(cu: string, processId: string, id: string, request: RetryingRequestOptions): Promise<Remote> {
   try {
-    return { result: await fetchResult(cu, processId, id, signal) }
+    return { result: await fetchResult(cu, processId, id, request) }
   } catch (error) {
-    signal?.throwIfAborted()
+    request.signal?.throwIfAborted()
     return { unchecked: describeError(error).message }
   }
 }
