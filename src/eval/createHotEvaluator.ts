@@ -1,6 +1,6 @@
 import type { AoEnv, AoMessage, EvalResult } from '../core/message/types.ts'
 import { cuResult, rollsBack, thrownResult } from './cuResult.ts'
-import { NondeterministicReplayError } from './errors.ts'
+import { EvaluatorHostError, NondeterministicReplayError } from './errors.ts'
 import { realNow } from './realClock.ts'
 import type { Engine, Evaluator, ModuleOptions, Snapshot } from './types.ts'
 
@@ -51,6 +51,8 @@ export function createHotEvaluator(engine: Engine, options: ModuleOptions, tunin
     try {
       result = cuResult(await engine.handle(msg, env))
     } catch (error) {
+      // The host failed, not the module: never a result.
+      if (error instanceof EvaluatorHostError) throw error
       return thrownResult(error)
     }
     const size = engine.memory().byteLength

@@ -19,3 +19,11 @@ export class NondeterministicReplayError extends BaseError {
 export class MemoryLimitError extends BaseError {
   override name = 'MemoryLimitError'
 }
+
+/**
+ * The host (this browser or Node) could not do what the module's glue asked of it, so the
+ * module's result would be the host's failure, not the module's. Never recorded as a result.
+ */
+export class EvaluatorHostError extends BaseError {
+  override name = 'EvaluatorHostError'
+}

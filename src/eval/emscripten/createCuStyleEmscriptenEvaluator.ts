@@ -1,6 +1,8 @@
 import type { AoEnv, AoMessage, EvalResult } from '../../core/message/types.ts'
 import { cuResult, rollsBack, thrownResult } from '../cuResult.ts'
 import type { Evaluator, ModuleOptions, Snapshot } from '../types.ts'
+import { EvaluatorHostError } from '../errors.ts'
+import { adaptMemory64, type HostFaults } from './adaptMemory64.ts'
 import { aoLoaderOptions } from './createEmscriptenEngine.ts'
 import { loadAoLoader, type AoLoaderHandle, type InstantiateWasm } from './loadAoLoader.ts'
 
@@ -13,16 +15,22 @@ import { loadAoLoader, type AoLoaderHandle, type InstantiateWasm } from './loadA
 export async function createCuStyleEmscriptenEvaluator(wasm: WebAssembly.Module, options: ModuleOptions): Promise<Evaluator> {
   const realLog = console.log
   let initial: WebAssembly.Memory | undefined
+  // The host faults of the instance loaded last (the one `handle` and `dryRunHandle` were made from are checked after their calls).
+  const faultsOf = new WeakMap<AoLoaderHandle, HostFaults>()
   const load = async (): Promise<AoLoaderHandle> => {
     const AoLoader = await loadAoLoader()
+    let faults: HostFaults | undefined
     const instantiateWasm: InstantiateWasm = (imports, receiveInstance) => {
       void WebAssembly.instantiate(wasm, imports).then((instance) => {
+        faults = adaptMemory64(instance.exports, options.format)
         initial ??= Object.values(instance.exports).find((v): v is WebAssembly.Memory => v instanceof WebAssembly.Memory)
         receiveInstance(instance, wasm)
       })
       return {}
     }
-    return AoLoader(instantiateWasm, aoLoaderOptions(options))
+    const loaded = await AoLoader(instantiateWasm, aoLoaderOptions(options))
+    if (faults) faultsOf.set(loaded, faults)
+    return loaded
   }
   let handle = await load()
   let dryRunHandle: AoLoaderHandle | undefined
@@ -31,8 +39,11 @@ export async function createCuStyleEmscriptenEvaluator(wasm: WebAssembly.Module,
   async function call(target: AoLoaderHandle, msg: AoMessage, env: AoEnv): Promise<[EvalResult, Uint8Array | null]> {
     try {
       const raw = await target(memory, msg, env)
+      faultsOf.get(target)?.check()
       return [cuResult(raw as Partial<EvalResult>), new Uint8Array(raw.Memory)]
     } catch (error) {
+      if (error instanceof EvaluatorHostError) throw error
+      faultsOf.get(target)?.check()
       return [thrownResult(error), null]
     } finally {
       console.log = realLog

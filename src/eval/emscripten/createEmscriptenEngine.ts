@@ -1,9 +1,10 @@
 import { copyWithHeadroom } from '../copyWithHeadroom.ts'
 import type { AoEnv, AoMessage, EvalResult } from '../../core/message/types.ts'
 import type { Engine, EngineFactory, ModuleOptions, Snapshot } from '../types.ts'
+import { adaptMemory64, type HostFaults } from './adaptMemory64.ts'
 import { loadAoLoader, type AoLoaderHandle, type AoLoaderResult, type InstantiateWasm } from './loadAoLoader.ts'
 
-type Live = { handle: AoLoaderHandle; memory: () => WebAssembly.Memory }
+type Live = { handle: AoLoaderHandle; memory: () => WebAssembly.Memory; faults: HostFaults }
 
 /**
  * An engine for emscripten modules (every `wasm32/64-unknown-emscripten*` format) on
@@ -27,9 +28,12 @@ export const createEmscriptenEngine: EngineFactory = async (wasm, options) => {
       pending = null
       used = true
       try {
-        return toEvalResult(await live.handle(memory, msg, env))
+        const result = toEvalResult(await live.handle(memory, msg, env))
+        live.faults.check()
+        return result
       } catch (error) {
         broken = true
+        live.faults.check()
         throw error
       } finally {
         // ao-loader mutes console.log during a call and leaves it muted when the call throws.
@@ -77,16 +81,20 @@ function heap(live: Live): Uint8Array {
 async function instantiate(wasm: WebAssembly.Module, options: ModuleOptions): Promise<Live> {
   const AoLoader = await loadAoLoader()
   let memory: WebAssembly.Memory | undefined
+  let faults: HostFaults | undefined
   const instantiateWasm: InstantiateWasm = (imports, receiveInstance) => {
     void WebAssembly.instantiate(wasm, imports).then((instance) => {
+      faults = adaptMemory64(instance.exports, options.format)
       memory = findMemory(instance.exports) ?? findImportedMemory(imports)
       receiveInstance(instance, wasm)
     })
     return {}
   }
   const handle = await AoLoader(instantiateWasm, aoLoaderOptions(options, { UNSAFE_MEMORY: true }))
+  if (!faults) throw new Error('ao-loader resolved before the module was instantiated')
   return {
     handle,
+    faults,
     memory: () => {
       if (!memory) throw new Error('the module exports no linear memory')
       return memory
