@@ -1,15 +1,17 @@
 import { spawn } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { networkInterfaces, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { firstHashChain, nextHashChain } from '../src/core/message/hashChain.ts'
 import { tagValue } from '../src/core/message/tagValue.ts'
 import type { SuNode } from '../src/core/message/types.ts'
+import { defaultStartHeight, startGateway } from './gateway/startGateway.ts'
 import { signDataItem } from './lib/dataItems.ts'
 import { deployModules, sendMessage, spawnProcess, type SeedContext } from './seed.ts'
 import type { Devnet } from './startDevnet.ts'
+import { loadWallets } from './lib/wallets.ts'
 import { eventually, sharedWalletsDir, startTestDevnet } from './testing.ts'
 
 type Page = { page_info: { has_next_page: boolean }; edges: { cursor: string; node: SuNode }[] }
@@ -98,9 +100,49 @@ describe('devnet: SU, MU and gateway', () => {
     expect((await fetch(`${devnet.ready.su}/?process-id=${processId}`, { redirect: 'manual' })).status).toBe(200)
   })
 
+  it('stamps processes as the real SU: the record carries its nonce-0 Timestamp and Block-Height, at mainnet heights GraphQL agrees with', async () => {
+    const context = contextOf(devnet)
+    const processId = await spawnProcess(context, context.deployer, module, 'stamp test')
+    for (let i = 0; i < 2; i++) await sendMessage(context, context.users[0]!, processId, [{ name: 'Action', value: 'Info' }])
+    const nodes = await log(devnet.ready.su, processId)
+    const own = nodes[0]!.assignment.tags
+    const record = (await (await fetch(`${devnet.ready.su}/processes/${processId}`)).json()) as { timestamp: number; block: string }
+    // The official CU looks the process's first message up by this timestamp (425 when it differs).
+    expect(record.timestamp).toBe(Number(tagValue(own, 'Timestamp')))
+    expect(record.block).toBe(tagValue(own, 'Block-Height'))
+    // Above the official CU's hash-chain threshold, so it checks devnet's chains.
+    expect(Number(record.block)).toBeGreaterThanOrEqual(1_440_000)
+    const blocksAt = async (height: number) => {
+      const res = await fetch(`${devnet.ready.gateway}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: `{ blocks(height: { min: ${height}, max: ${height} }) { edges { node { height timestamp } } } }` }),
+      })
+      return ((await res.json()) as { data: { blocks: { edges: { node: { height: number; timestamp: number } }[] } } }).data.blocks.edges.map((e) => e.node)
+    }
+    for (const node of nodes) {
+      const height = Number(tagValue(node.assignment.tags, 'Block-Height'))
+      const timestamp = Number(tagValue(node.assignment.tags, 'Timestamp'))
+      expect(height).toBeGreaterThanOrEqual(1_440_000)
+      // The height stamped is a block the gateway has, mined (in seconds) no later than the stamp.
+      const [block, ...more] = await blocksAt(height)
+      expect(more).toEqual([])
+      expect(block!.height).toBe(height)
+      expect(block!.timestamp).toBeLessThanOrEqual(Math.floor(timestamp / 1000))
+    }
+    // The process item is mined into that block or a later one, as on Arweave.
+    const res = await fetch(`${devnet.ready.gateway}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: `{ transactions(ids: ["${processId}"]) { edges { node { block { height } } } } }` }),
+    })
+    const mined = ((await res.json()) as { data: { transactions: { edges: { node: { block: { height: number } } }[] } } }).data.transactions.edges[0]!.node.block.height
+    expect(mined).toBeGreaterThanOrEqual(Number(record.block))
+  })
+
   it('answers the gateway calls a CU makes: network height, GraphQL blocks and process tags', async () => {
     const info = (await (await fetch(devnet.ready.gateway)).json()) as { height: number }
-    expect(info.height).toBeGreaterThan(0)
+    expect(info.height).toBeGreaterThan(defaultStartHeight)
     const res = await fetch(`${devnet.ready.gateway}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -173,10 +215,35 @@ describe('devnet faults', () => {
   })
 })
 
+describe('devnet gateway heights', () => {
+  it('starts a fresh network at the start height in one block, and resumes at its highest block', async () => {
+    const dbDir = mkdtempSync(join(tmpdir(), 'holoscope-gateway-'))
+    const wallets = await loadWallets(sharedWalletsDir, ['bundler', 'deployer'])
+    const height = async (url: string) => ((await (await fetch(`${url}/info`)).json()) as { height: number }).height
+    try {
+      let gateway = await startGateway({ dbDir, bundler: wallets.bundler!, startHeight: 1_500_000 })
+      expect(await height(gateway.url)).toBe(1_500_000)
+      // Several blocks within one second: arlocal alone would resume from any of them.
+      for (let i = 0; i < 4; i++) await gateway.postTransaction(wallets.deployer!, new TextEncoder().encode(`block ${i}`), [{ name: 'Note', value: String(i) }])
+      expect(await height(gateway.url)).toBe(1_500_004)
+      await gateway.stop()
+      // arlocal caches its database handles by path for the process's life: restart on a copy.
+      cpSync(dbDir, `${dbDir}-again`, { recursive: true })
+      gateway = await startGateway({ dbDir: `${dbDir}-again`, bundler: wallets.bundler!, startHeight: 1_500_000 })
+      expect(await height(gateway.url)).toBe(1_500_004)
+      await gateway.postTransaction(wallets.deployer!, new TextEncoder().encode('after'), [])
+      expect(await height(gateway.url)).toBe(1_500_005)
+      await gateway.stop()
+    } finally {
+      rmSync(dbDir, { recursive: true, force: true })
+      rmSync(`${dbDir}-again`, { recursive: true, force: true })
+    }
+  })
+})
+
 describe('npm run devnet', () => {
   it('writes the ready file, serves on loopback and stops cleanly on SIGTERM', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'holoscope-devnet-cli-'))
-    const { cpSync } = await import('node:fs')
     cpSync(sharedWalletsDir, join(dir, 'wallets'), { recursive: true })
     const child = spawn(process.execPath, ['--import', 'tsx', 'devnet/main.ts', '--dir', dir, '--seed', 'none', '--gateway-port', '0', '--su-port', '0', '--mu-port', '0', '--cu-port', '0', '--cus', '2'], {
       cwd: new URL('..', import.meta.url).pathname,

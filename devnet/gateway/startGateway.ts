@@ -21,7 +21,16 @@ export type GatewayOptions = {
   /** The wallet that signs bundles of uploaded data items and pays for them. */
   bundler: Wallet
   faults?: GatewayFaults
+  /**
+   * The lowest height the network stands at once started (default 1,600,000, as the real
+   * network's ~1.5–1.8 M): a network below it jumps to it in one block. A CU checks hash
+   * chains only of processes spawned at 1,440,000 or above.
+   */
+  startHeight?: number
 }
+
+/** Where devnet's block heights start: above the official CU's hash-chain threshold (1,440,000). */
+export const defaultStartHeight = 1_600_000
 
 export type Gateway = {
   url: string
@@ -33,7 +42,7 @@ export type Gateway = {
 }
 
 type ArLocalInstance = {
-  app: { listen: (...args: unknown[]) => Server; callback(): (req: unknown, res: unknown) => void }
+  app: { listen: (...args: unknown[]) => Server; callback(): (req: unknown, res: unknown) => void; context: { network: { height: number; blocks: number; current: string } } }
   connection: { raw(sql: string): Promise<unknown> }
   log: { logInFile(...args: unknown[]): void }
   start(): Promise<void>
@@ -50,7 +59,7 @@ const maxBundleBytes = 8 * 1024 * 1024
  * Arweave transactions and mines them, so uploaded items are readable and queryable at once.
  */
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
-  const { port = 0, dbDir, bundler, faults = {} } = options
+  const { port = 0, dbDir, bundler, faults = {}, startHeight = defaultStartHeight } = options
   const require = createRequire(import.meta.url)
   const mod = require('arlocal') as { default: new (port: number, logs: boolean, dbPath: string, persist: boolean) => ArLocalInstance }
   // arlocal binds every interface and has no host option: give it our own listen on loopback.
@@ -125,6 +134,17 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   if (!listening) throw new Error('arlocal did not start its server')
   if (!listening.listening) await Promise.race([new Promise((resolve) => listening.once('listening', resolve)), listenError])
   url = `http://127.0.0.1:${(listening.address() as AddressInfo).port}`
+
+  await resumeHeight(arlocal)
+  const network = arlocal.app.context.network
+  if (network.height < startHeight) {
+    // arlocal mines its next block at `blocks` and counts `height` up by one: one block lands
+    // at the start height, with no million empty blocks below it.
+    network.height = startHeight - 1
+    network.blocks = startHeight
+    const res = await fetch(`${url}/mine`)
+    if (!res.ok) throw new Error(`arlocal /mine failed: ${res.status}`)
+  }
 
   const arweave = Arweave.init({ host: '127.0.0.1', port: (listening.address() as AddressInfo).port, protocol: 'http' })
   const signer = new ArweaveSigner(bundler.jwk)
@@ -213,6 +233,21 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       await arlocal.stop()
     },
   }
+}
+
+/**
+ * Resumes arlocal at its highest block. arlocal itself resumes from the block created last by
+ * its database's clock, which counts whole seconds: with several blocks in the last second it
+ * can pick an older one, and then mine heights again that already exist.
+ */
+async function resumeHeight(arlocal: ArLocalInstance): Promise<void> {
+  const rows = (await arlocal.connection.raw('SELECT id, height FROM blocks ORDER BY height DESC LIMIT 1')) as { id: string; height: number }[]
+  const top = rows[0]
+  if (!top) return
+  const network = arlocal.app.context.network
+  network.current = top.id
+  network.height = top.height
+  network.blocks = top.height + 1
 }
 
 /** Runs a GraphQL query on a gateway; throws on transport or GraphQL errors. */

@@ -79,21 +79,25 @@ export async function startSu(options: SuOptions): Promise<Su> {
     return schedule
   }
 
-  /** Appends one assignment to a process's schedule (serialised per process). */
-  const assign = async (schedule: Schedule, message: SuMessage | null, messageId: string | undefined, extraTags: Tag[], uploads: Uint8Array[]) => {
+  /**
+   * Appends one assignment to a process's schedule (serialised per process), stamped with the
+   * time and block height now, or with `stamp` (a process's own assignment: its record's).
+   */
+  const assign = async (schedule: Schedule, message: SuMessage | null, messageId: string | undefined, extraTags: Tag[], uploads: Uint8Array[], stamp?: { timestamp: number; block: string }) => {
     const work = schedule.tail.then(async () => {
       const last = schedule.entries.at(-1)
       let nonce = last ? last.nonce + 1 : 0
       if (faults.skipNonceAt !== undefined && nonce === faults.skipNonceAt) nonce++
       let hashChain = last ? nextHashChain(last.node.assignment.id, tagValue(last.node.assignment.tags, 'Hash-Chain')!) : firstHashChain(schedule.process.process_id)
       if (faults.breakChainAt === nonce) hashChain = firstHashChain(wallet.address.padEnd(43, 'A').slice(0, 43))
-      const timestamp = Math.max(Date.now(), last?.timestamp ?? 0)
+      const timestamp = stamp?.timestamp ?? Math.max(Date.now(), last?.timestamp ?? 0)
+      const block = stamp?.block ?? String(await blockHeight()).padStart(12, '0')
       const tags: Tag[] = [
         { name: 'Process', value: schedule.process.process_id },
         { name: 'Epoch', value: '0' },
         { name: 'Nonce', value: String(nonce) },
         { name: 'Hash-Chain', value: hashChain },
-        { name: 'Block-Height', value: String(await blockHeight()).padStart(12, '0') },
+        { name: 'Block-Height', value: block },
         { name: 'Timestamp', value: String(timestamp) },
         { name: 'Data-Protocol', value: 'ao' },
         { name: 'Type', value: 'Assignment' },
@@ -156,8 +160,9 @@ export async function startSu(options: SuOptions): Promise<Su> {
       const schedule: Schedule = { process, entries: [], byId: new Map(), tail: Promise.resolve() }
       schedules.set(item.id, schedule)
       save({ kind: 'process', process })
-      // aop6: the process has its own assignment, nonce 0, whose message is the process item.
-      const entry = await assign(schedule, toSuMessage(item, process.data), undefined, [], [item.raw])
+      // aop6: the process has its own assignment, nonce 0, whose message is the process item;
+      // the real SU reads the record's timestamp and block from that assignment's tags.
+      const entry = await assign(schedule, toSuMessage(item, process.data), undefined, [], [item.raw], { timestamp, block: process.block })
       return json({ timestamp: entry.timestamp, id: item.id })
     }
     if (type !== 'Message') throw new HttpError(400, `Type ${type ?? '(none)'} cannot be scheduled: only Process and Message`)
@@ -186,7 +191,7 @@ export async function startSu(options: SuOptions): Promise<Su> {
   const routes = router([
     ['GET', /^\/$/, () => json({ timestamp: Date.now(), address: wallet.address })],
     ['GET', /^\/timestamp$/, async () => json({ timestamp: String(Date.now()), block_height: String(await blockHeight()).padStart(12, '0') })],
-    ['GET', /^\/processes\/([^/]+)$/, (_r, _u, [id]) => json(scheduleOf(id!).process)],
+    ['GET', /^\/processes\/([^/]+)$/, (_r, _u, [id]) => json(processRecord(scheduleOf(id!)))],
     [
       'GET',
       /^\/([^/]+)\/latest$/,
@@ -234,6 +239,19 @@ export async function startSu(options: SuOptions): Promise<Su> {
       await listening.close()
     },
   }
+}
+
+/**
+ * A process as `GET /processes/{P}` shows it: its `timestamp` and `block` are the `Timestamp`
+ * and `Block-Height` of its own nonce-0 assignment, as the real SU reads them (a CU looks the
+ * process's first message up by that timestamp). Schedules kept from before they were stamped
+ * alike are answered the same way.
+ */
+function processRecord(schedule: Schedule): SuProcess {
+  const own = schedule.entries[0]
+  if (!own || own.nonce !== 0 || own.node.message?.id !== schedule.process.process_id) return schedule.process
+  const tags = own.node.assignment.tags
+  return { ...schedule.process, timestamp: Number(tagValue(tags, 'Timestamp')), block: tagValue(tags, 'Block-Height') ?? schedule.process.block }
 }
 
 function index(schedule: Schedule, entry: Entry): void {
