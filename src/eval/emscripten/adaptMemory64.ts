@@ -1,7 +1,4 @@
-import { EvaluatorHostError } from '../errors.ts'
-
-/** Watches one instance's memory for host faults; `check` throws the first one seen. */
-export type HostFaults = { check(): void }
+import type { HostFaults } from './hostFaults.ts'
 
 /**
  * Makes an instance's memory accept what ao-loader's glue passes to `grow`. The wasm64 glue
@@ -9,25 +6,14 @@ export type HostFaults = { check(): void }
  * final memory64 JS API want a BigInt for an i64 memory (Node 20, behind its flag, wants a
  * Number). The page count is truncated, as a Number argument is. A grow that fails for any
  * other reason than running out of room (a RangeError, which a CU meets too) is a host fault:
- * the glue swallows it and the module reports "out of memory", so it is recorded here and
- * `check()` throws it after the call.
+ * the glue swallows it and the module reports "out of memory", so it is recorded in `faults`.
  *
  * @param exports the instance's exports (its memory is patched in place, before the glue sees it)
  */
-export function adaptMemory64(exports: WebAssembly.Exports, format: string): HostFaults {
-  let fault: unknown
-  const check = () => {
-    if (fault === undefined) return
-    const error = fault
-    fault = undefined
-    throw new EvaluatorHostError(`This ${hostName()} could not grow the module's ${format} memory: ${error instanceof Error ? error.message : String(error)}`, {
-      details: 'The result would be this runtime\'s failure, not the module\'s. Try a current Chromium or Firefox, or the command line (npm run holoscope).',
-      cause: error,
-    })
-  }
-  if (!format.startsWith('wasm64')) return { check }
+export function adaptMemory64(exports: WebAssembly.Exports, format: string, faults: HostFaults): void {
+  if (!format.startsWith('wasm64')) return
   const memory = Object.values(exports).find((v): v is WebAssembly.Memory => v instanceof WebAssembly.Memory)
-  if (!memory) return { check }
+  if (!memory) return
   const grow = memory.grow.bind(memory) as (delta: number | bigint) => number | bigint
   let wantsBigInt = false
   try {
@@ -43,12 +29,17 @@ export function adaptMemory64(exports: WebAssembly.Exports, format: string): Hos
         const previous = grow(wantsBigInt ? BigInt(Math.trunc(Number(delta))) : delta)
         return Number(previous)
       } catch (error) {
-        if (!(error instanceof RangeError)) fault ??= error
+        if (!(error instanceof RangeError)) {
+          faults.record(
+            `This ${hostName()} could not grow the module's ${format} memory: ${error instanceof Error ? error.message : String(error)}`,
+            "The result would be this runtime's failure, not the module's. Try a current Chromium or Firefox, or the command line (npm run holoscope).",
+            error,
+          )
+        }
         throw error
       }
     },
   })
-  return { check }
 }
 
 function hostName(): string {

@@ -2,7 +2,8 @@ import type { AoEnv, AoMessage, EvalResult } from '../../core/message/types.ts'
 import { cuResult, rollsBack, thrownResult } from '../cuResult.ts'
 import type { Evaluator, ModuleOptions, Snapshot } from '../types.ts'
 import { EvaluatorHostError } from '../errors.ts'
-import { adaptMemory64, type HostFaults } from './adaptMemory64.ts'
+import { adaptMemory64 } from './adaptMemory64.ts'
+import { createHostFaults, type HostFaults } from './hostFaults.ts'
 import { aoLoaderOptions } from './createEmscriptenEngine.ts'
 import { loadAoLoader, type AoLoaderHandle, type InstantiateWasm } from './loadAoLoader.ts'
 
@@ -15,21 +16,21 @@ import { loadAoLoader, type AoLoaderHandle, type InstantiateWasm } from './loadA
 export async function createCuStyleEmscriptenEvaluator(wasm: WebAssembly.Module, options: ModuleOptions): Promise<Evaluator> {
   const realLog = console.log
   let initial: WebAssembly.Memory | undefined
-  // The host faults of the instance loaded last (the one `handle` and `dryRunHandle` were made from are checked after their calls).
+  // Each instance's host faults, checked after every call into it.
   const faultsOf = new WeakMap<AoLoaderHandle, HostFaults>()
   const load = async (): Promise<AoLoaderHandle> => {
     const AoLoader = await loadAoLoader()
-    let faults: HostFaults | undefined
+    const faults = createHostFaults()
     const instantiateWasm: InstantiateWasm = (imports, receiveInstance) => {
       void WebAssembly.instantiate(wasm, imports).then((instance) => {
-        faults = adaptMemory64(instance.exports, options.format)
+        adaptMemory64(instance.exports, options.format, faults)
         initial ??= Object.values(instance.exports).find((v): v is WebAssembly.Memory => v instanceof WebAssembly.Memory)
         receiveInstance(instance, wasm)
       })
       return {}
     }
-    const loaded = await AoLoader(instantiateWasm, aoLoaderOptions(options))
-    if (faults) faultsOf.set(loaded, faults)
+    const loaded = await AoLoader(instantiateWasm, aoLoaderOptions(options, faults))
+    faultsOf.set(loaded, faults)
     return loaded
   }
   let handle = await load()

@@ -1,7 +1,9 @@
 import { copyWithHeadroom } from '../copyWithHeadroom.ts'
 import type { AoEnv, AoMessage, EvalResult } from '../../core/message/types.ts'
 import type { Engine, EngineFactory, ModuleOptions, Snapshot } from '../types.ts'
-import { adaptMemory64, type HostFaults } from './adaptMemory64.ts'
+import { adaptMemory64 } from './adaptMemory64.ts'
+import { createHostFaults, type HostFaults } from './hostFaults.ts'
+import { weaveDriveOptions } from './weaveDrive.ts'
 import { loadAoLoader, type AoLoaderHandle, type AoLoaderResult, type InstantiateWasm } from './loadAoLoader.ts'
 
 type Live = { handle: AoLoaderHandle; memory: () => WebAssembly.Memory; faults: HostFaults }
@@ -81,17 +83,16 @@ function heap(live: Live): Uint8Array {
 async function instantiate(wasm: WebAssembly.Module, options: ModuleOptions): Promise<Live> {
   const AoLoader = await loadAoLoader()
   let memory: WebAssembly.Memory | undefined
-  let faults: HostFaults | undefined
+  const faults = createHostFaults()
   const instantiateWasm: InstantiateWasm = (imports, receiveInstance) => {
     void WebAssembly.instantiate(wasm, imports).then((instance) => {
-      faults = adaptMemory64(instance.exports, options.format)
+      adaptMemory64(instance.exports, options.format, faults)
       memory = findMemory(instance.exports) ?? findImportedMemory(imports)
       receiveInstance(instance, wasm)
     })
     return {}
   }
-  const handle = await AoLoader(instantiateWasm, aoLoaderOptions(options, { UNSAFE_MEMORY: true }))
-  if (!faults) throw new Error('ao-loader resolved before the module was instantiated')
+  const handle = await AoLoader(instantiateWasm, aoLoaderOptions(options, faults, { UNSAFE_MEMORY: true }))
   return {
     handle,
     faults,
@@ -102,9 +103,13 @@ async function instantiate(wasm: WebAssembly.Module, options: ModuleOptions): Pr
   }
 }
 
-/** The options ao-loader takes, from a module's options (a fresh object: ao-loader mutates it). */
-export function aoLoaderOptions(options: ModuleOptions, extra: Record<string, unknown> = {}): Record<string, unknown> {
+/**
+ * The options ao-loader takes, from a module's options (a fresh object: ao-loader mutates it),
+ * with the extensions the CU attaches (WeaveDrive) reporting to `faults`.
+ */
+export function aoLoaderOptions(options: ModuleOptions, faults: HostFaults, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
+    ...weaveDriveOptions(options, faults),
     format: options.format,
     inputEncoding: 'JSON-1',
     outputEncoding: 'JSON-1',
