@@ -1,6 +1,8 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
+import { parseHostProfile } from '../src/core/host/parseHostProfile.ts'
+import type { HostProfile } from '../src/core/host/types.ts'
 import type { CuFaults, CuLie } from './cu/startCu.ts'
 import { startDevnet } from './startDevnet.ts'
 
@@ -21,7 +23,16 @@ the first time, writes .devnet/ready.json and prints it. Ctrl-C stops everything
   --cu I:key=value,...    faults of CU number I (0-based), e.g.
                             --cu 1:lie-from=50,lies=output+checkpoint-sha
                             --cu 1:delay-ms=2000   --cu 1:fail-status=503
+                            --cu 1:fail-status=429,retry-after=2,fail-first=5
+                            --cu 1:uncached-below=100   --cu 1:state-202-times=3
                           lies: output, messages, dryrun-balance, checkpoint-sha, state
+                          host=PATH[@VERSION] runs CU I's evaluators under that host
+                          profile (program path, ao-loader 0.0.49 or 0.0.44), e.g.
+                            --cu 1:host=/usr/app/src/effects/worker/evaluator/index.js@0.0.44
+                          fail-status=S answers S to all but GET / (fail-first=K: the first
+                          K requests only; retry-after=SEC: with that Retry-After header);
+                          uncached-below=N answers 425 for results and states before nonce N;
+                          state-202-times=K answers 202 (still evaluating) to K /state requests
   --su-break-chain-at N   the SU signs a wrong Hash-Chain at nonce N
   --su-skip-nonce-at N    the SU never gives out nonce N
   --gateway-wrong-module  the gateway serves altered module bytes
@@ -43,11 +54,37 @@ function cuFaults(specs: string[], count: number): (CuFaults | undefined)[] {
       else if (key === 'lie-from') f.lieFrom = number
       else if (key === 'delay-ms') f.delayMs = number
       else if (key === 'fail-status') f.failStatus = number
+      else if (key === 'fail-first') f.failFirst = number
+      else if (key === 'retry-after') f.retryAfter = number
+      else if (key === 'uncached-below') f.uncachedBelow = number
+      else if (key === 'state-202-times') f.state202Times = number
       else throw new Error(`--cu ${spec}: unknown fault ${key}`)
     }
+    if ((f.failFirst !== undefined || f.retryAfter !== undefined) && !f.failStatus) throw new Error(`--cu ${spec}: fail-first and retry-after need fail-status (e.g. fail-status=429)`)
     faults[index] = f
   }
   return faults
+}
+
+/** Takes the `host=PATH[@VERSION]` pairs out of `--cu` specs: each CU's host profile, and the specs left. */
+function cuHosts(specs: string[], count: number): { hosts: (HostProfile | undefined)[]; rest: string[] } {
+  const hosts: (HostProfile | undefined)[] = Array.from({ length: count }, () => undefined)
+  const rest: string[] = []
+  for (const spec of specs) {
+    const match = /^(\d+):(.+)$/.exec(spec)
+    if (!match) {
+      rest.push(spec)
+      continue
+    }
+    const pairs = match[2]!.split(',').filter((pair) => {
+      if (!pair.startsWith('host=')) return true
+      if (Number(match[1]) >= count) throw new Error(`--cu ${spec}: there are only ${count} CUs (use --cus)`)
+      hosts[Number(match[1])] = parseHostProfile(pair.slice('host='.length))
+      return false
+    })
+    if (pairs.length) rest.push(`${match[1]}:${pairs.join(',')}`)
+  }
+  return { hosts, rest }
 }
 
 async function main(): Promise<void> {
@@ -75,6 +112,7 @@ async function main(): Promise<void> {
   }
   if (values.seed !== 'demo' && values.seed !== 'none') throw new Error(`--seed ${values.seed}: expected demo or none`)
   const count = Number(values.cus)
+  const hosts = cuHosts(values.cu, count)
   const cuPort = Number(values['cu-port'])
   const dir = resolve(values.dir)
   const optional = (v: string | undefined) => (v === undefined ? {} : { value: Number(v) })
@@ -85,7 +123,8 @@ async function main(): Promise<void> {
     fresh: values.fresh,
     seed: values.seed,
     cus: count,
-    cuFaults: cuFaults(values.cu, count),
+    cuFaults: cuFaults(hosts.rest, count),
+    cuHosts: hosts.hosts,
     checkpointEvery: Number(values['checkpoint-every']),
     ports: {
       gateway: Number(values['gateway-port']),

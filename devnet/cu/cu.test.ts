@@ -380,6 +380,59 @@ describe('CU', () => {
     expect(((await res.json()) as { address: string }).address).toBe(wallets['cu-2'].address)
   })
 
+  it('answers fail-status to its first K requests only (with Retry-After when told), then honestly; GET / is never refused', async () => {
+    const limited = await newCu({ wallet: wallets['cu-2'], faults: { failStatus: 429, failFirst: 2, retryAfter: 3 } })
+    expect((await fetch(`${limited.url}/`)).status).toBe(200)
+    const url = `${limited.url}/result/${messageIdOf(logA[1]!)}?process-id=${processA}`
+    for (let i = 0; i < 2; i++) {
+      const res = await fetch(url)
+      expect(res.status).toBe(429)
+      expect(res.headers.get('retry-after')).toBe('3')
+      expect(((await res.json()) as { error: string }).error).toBe('this CU answers 429 to its first 2 requests (fault)')
+    }
+    const honestNow = await fetch(url)
+    expect(honestNow.status).toBe(200)
+    expect(await honestNow.json()).toEqual(nodeOf(reference.results[1]!))
+
+    // Without Retry-After, and other statuses (422: "cannot evaluate"), for every request.
+    for (const failStatus of [429, 422]) {
+      const failing = await newCu({ wallet: wallets['cu-2'], faults: { failStatus } })
+      for (let i = 0; i < 3; i++) {
+        const res = await fetch(`${failing.url}/result/${messageIdOf(logA[1]!)}?process-id=${processA}`)
+        expect(res.status).toBe(failStatus)
+        expect(res.headers.get('retry-after')).toBeNull()
+      }
+    }
+  })
+
+  it('answers 425 for results, dry-runs and states before nonce N (uncached-below), as the official CU for messages it no longer has', async () => {
+    const forgetful = await newCu({ wallet: wallets['cu-2'], faults: { uncachedBelow: 6 } })
+    const old = await getJson(`${forgetful.url}/result/${messageIdOf(logA[3]!)}?process-id=${processA}`)
+    expect(old).toEqual({ status: 425, body: { error: 'message at nonce 3 not found cached, and earlier than latest known nonce 6' } })
+    expect(await getJson(`${forgetful.url}/result/${messageIdOf(logA[7]!)}?process-id=${processA}`)).toEqual({ status: 200, body: nodeOf(reference.results[7]!) })
+    expect((await dryRun(forgetful, processA, balanceQuery(), messageIdOf(logA[2]!))).status).toBe(425)
+    expect((await dryRun(forgetful, processA, balanceQuery(), messageIdOf(logA[8]!))).body).toEqual(nodeOf(reference.balance.get(8)!))
+    expect((await stateOf(forgetful, processA, timestampOf(4))).res.status).toBe(425)
+    const at8 = await stateOf(forgetful, processA, timestampOf(8))
+    expect(at8.res.status).toBe(200)
+    expect(sameMemory(at8.bytes, reference.memory.get(8)!)).toBe(true)
+  })
+
+  it('answers /state with 202 (still evaluating) K times (state-202-times), then the state', async () => {
+    const busy = await newCu({ wallet: wallets['cu-2'], faults: { state202Times: 2 } })
+    for (let i = 0; i < 2; i++) {
+      const { res, bytes } = await stateOf(busy, processA, timestampOf(6))
+      expect(res.status).toBe(202)
+      expect(JSON.parse(new TextDecoder().decode(bytes))).toEqual({ message: `Evaluation of process "${processA}" to "${timestampOf(6)}" is in progress.` })
+    }
+    const ready = await stateOf(busy, processA, timestampOf(6))
+    expect(ready.res.status).toBe(200)
+    expect(ready.res.headers.get('last-ordinate')).toBe('6')
+    expect(sameMemory(ready.bytes, reference.memory.get(6)!)).toBe(true)
+    // Results are not delayed by it.
+    expect((await getJson(`${busy.url}/result/${messageIdOf(logA[2]!)}?process-id=${processA}`)).body).toEqual(nodeOf(reference.results[2]!))
+  })
+
   it('stops at a broken hash chain: 422 for everything from the break on, earlier states still served', async () => {
     const processB = await spawn(brokenSu.url, brokenSu.address)
     const ids = [processB]

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import type { HostProfile } from '../../src/core/host/types.ts'
 import { firstHashChain, nextHashChain } from '../../src/core/message/hashChain.ts'
 import { tagValue } from '../../src/core/message/tagValue.ts'
 import { buildAoMessage, fromOf, toAoMessage, type AoMessageFields } from '../../src/core/message/toAoMessage.ts'
@@ -24,9 +25,22 @@ export type CuLie = 'output' | 'messages' | 'dryrun-balance' | 'checkpoint-sha' 
  * Faults a CU can be started with (all off by default). `lies` apply from nonce `lieFrom`
  * (default 0) on: results of those messages, dry-runs on states at those nonces, checkpoints
  * at those nonces. `delayMs` delays every response; `failStatus` answers every route but
- * `GET /` with that status.
+ * `GET /` with that status (e.g. 429, 422, 503): with `failFirst` only the first K requests,
+ * then honestly; with `retryAfter` it sends `Retry-After: S`. `uncachedBelow` answers 425 for
+ * results, dry-runs and states before that nonce, as the official CU does for old messages it
+ * no longer has cached. `state202Times` answers the first K `/state` requests with 202 (still
+ * evaluating), then honestly.
  */
-export type CuFaults = { lieFrom?: number; lies?: CuLie[]; delayMs?: number; failStatus?: number }
+export type CuFaults = {
+  lieFrom?: number
+  lies?: CuLie[]
+  delayMs?: number
+  failStatus?: number
+  failFirst?: number
+  retryAfter?: number
+  uncachedBelow?: number
+  state202Times?: number
+}
 
 export type CuOptions = {
   port?: number
@@ -41,6 +55,12 @@ export type CuOptions = {
   messageTimeoutMs?: number
   /** `hot` keeps one live instance per process; `cu` copies memory in and out as ao-loader in a CU does. */
   mode?: 'hot' | 'cu'
+  /**
+   * The host its evaluator workers run under (program path, ao-loader version), as another CU
+   * deployment would: its memory (state, checkpoints) differs, its results do not. Default:
+   * Holoscope's pinned host.
+   */
+  host?: HostProfile | undefined
 }
 
 export type Cu = { url: string; address: string; stop(): Promise<void> }
@@ -87,7 +107,7 @@ const pageSize = 100
 const keptSnapshots = 4
 
 export async function startCu(options: CuOptions): Promise<Cu> {
-  const { port = 0, wallet, gatewayUrl, checkpointEvery = 100, faults = {}, messageTimeoutMs = 60_000, mode = 'hot' } = options
+  const { port = 0, wallet, gatewayUrl, checkpointEvery = 100, faults = {}, messageTimeoutMs = 60_000, mode = 'hot', host } = options
   const unitId = randomUUID()
   const lies = new Set(faults.lies ?? [])
   const lieFrom = faults.lieFrom ?? 0
@@ -125,7 +145,7 @@ export async function startCu(options: CuOptions): Promise<Cu> {
     if (stopping) throw new HttpError(503, 'this CU is stopping')
     let evaluator: WorkerEvaluator
     try {
-      evaluator = await createWorkerEvaluator(spawnNodeWorker, state.wasm, state.options, { mode, messageTimeoutMs })
+      evaluator = await createWorkerEvaluator(spawnNodeWorker, state.wasm, state.options, { mode, messageTimeoutMs, hostProfile: host })
     } catch (error) {
       if (error instanceof ModuleCompileError) throw new HttpError(422, `module ${state.module.id} of process ${state.id} cannot be loaded: ${error.message}`)
       throw error
@@ -321,6 +341,14 @@ export async function startCu(options: CuOptions): Promise<Cu> {
     return resultNode(lied)
   }
 
+  /** The official CU's 425 for a nonce before its cache (the `uncachedBelow` fault). */
+  const refuseUncached = (nonce: number) => {
+    if (faults.uncachedBelow !== undefined && nonce < faults.uncachedBelow) {
+      throw new HttpError(425, `message at nonce ${nonce} not found cached, and earlier than latest known nonce ${faults.uncachedBelow}`)
+    }
+  }
+  let busyStates = faults.state202Times ?? 0
+
   const result = async (_request: Request, url: URL, [messageId]: string[]) => {
     const state = await processState(processIdOf(url))
     let nonce = state.byMessage.get(messageId!)
@@ -331,6 +359,7 @@ export async function startCu(options: CuOptions): Promise<Cu> {
     }
     const entry = state.byNonce.get(nonce)
     if (!entry) throw new HttpError(404, `message ${messageId} (nonce ${nonce}) of process ${state.id} is not in its log`)
+    refuseUncached(nonce)
     return json(reported(entry))
   }
 
@@ -357,6 +386,7 @@ export async function startCu(options: CuOptions): Promise<Cu> {
     const state = await processState(processId)
     const to = url.searchParams.get('to')
     const target = to ? await nonceOfMessage(state, to) : await latestNonce(state)
+    if (to) refuseUncached(target)
     const message = (at: Evaluated) =>
       buildAoMessage({
         Timestamp: at.timestamp,
@@ -397,6 +427,10 @@ export async function startCu(options: CuOptions): Promise<Cu> {
     const toParam = url.searchParams.get('to')
     if (toParam !== null && toParam !== '' && !/^\d+$/.test(toParam)) throw new HttpError(400, `to must be a timestamp in ms, not ${JSON.stringify(toParam)}`)
     const until = toParam ? Number(toParam) : undefined
+    if (busyStates > 0) {
+      busyStates--
+      return json({ message: `Evaluation of process "${processId}" to "${toParam || 'latest'}" is in progress.` }, 202)
+    }
     const state = await processState(processId!)
     const latest = await latestNonce(state)
     const found = await withLock(state, async () => {
@@ -406,6 +440,7 @@ export async function startCu(options: CuOptions): Promise<Cu> {
       if (at !== state.last) return { at, memory: undefined }
       return { at, memory: (await (await hotOf(state)).snapshot()).memory }
     })
+    if (until !== undefined) refuseUncached(found.at.nonce)
     let memory = found.memory ?? state.snapshots.get(found.at.nonce)?.memory
     if (!memory) {
       const evaluator = await evaluatorAt(state, found.at.nonce)
@@ -434,11 +469,16 @@ export async function startCu(options: CuOptions): Promise<Cu> {
     ['POST', /^\/dry-run$/, dryRun],
     ['GET', /^\/state\/([^/]+)$/, stateOf],
   ])
+  let failuresLeft = faults.failFirst ?? Number.POSITIVE_INFINITY
   const handle = async (request: Request) => {
     if (faults.delayMs) await new Promise((resolve) => setTimeout(resolve, faults.delayMs))
     const { pathname } = new URL(request.url)
     const healthcheck = (request.method === 'GET' || request.method === 'HEAD') && pathname === '/'
-    if (faults.failStatus && !healthcheck && request.method !== 'OPTIONS') return json({ error: `this CU answers ${faults.failStatus} to everything (fault)` }, faults.failStatus)
+    if (faults.failStatus && !healthcheck && request.method !== 'OPTIONS' && failuresLeft > 0) {
+      failuresLeft--
+      const what = faults.failFirst === undefined ? 'to everything' : `to its first ${faults.failFirst} requests`
+      return json({ error: `this CU answers ${faults.failStatus} ${what} (fault)` }, faults.failStatus, faults.retryAfter === undefined ? {} : { 'Retry-After': String(faults.retryAfter) })
+    }
     return routes(request)
   }
 
