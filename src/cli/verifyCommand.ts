@@ -4,6 +4,7 @@ import { describeError } from '../core/errors/describeError.ts'
 import { serializeReceipt } from '../core/verify/receipt.ts'
 import { claimLabel, type Verdict } from '../core/verify/verdict.ts'
 import { spawnNodeWorker } from '../eval/node/spawnNodeWorker.ts'
+import { describeWaits } from '../net/withRetries.ts'
 import { verifyProcess, type Endpoints } from '../replay/verifyProcess.ts'
 import { InputFileError } from './readLocalLog.ts'
 import { progressBar } from './progressBar.ts'
@@ -23,7 +24,9 @@ reports. Exit code: 0 verified, 1 diverged, 2 could not check.
   --json            print JSON: { status, nonce, processId, divergence?, cus: [verdicts] }
 
 Against each CU it compares, in nonce order, its signed checkpoints (SHA-256 of memory), every
-message's result, and at the target nonce its state (memory) and a Balances dry-run.`
+message's result, and at the target nonce its state (memory) and a Balances dry-run. A CU that
+rate-limits (429), fails with 5xx, does not answer or is still computing its state is asked
+again with backoff (honouring Retry-After); the progress line says which CU is waited for.`
 
 const readyFile = '.devnet/ready.json'
 
@@ -67,6 +70,12 @@ export async function verifyCommand(argv: string[], out: NodeJS.WriteStream, err
       messageTimeoutMs: timeoutSeconds * 1000,
       onLoaded: (loaded) => (progress = progressBar(err, loaded.targetNonce + 1, 'verify')),
       onProgress: (p) => progress?.update(p.evaluated),
+      // Which CU a request waits for before a retry, and why: on the progress line.
+      onWaiting: (waits) => {
+        const text = describeWaits(waits).join('; ')
+        if (progress) progress.note(text)
+        else if (text) err.write(`verify: ${text}\n`)
+      },
     })
     progress?.done()
     if (values.receipt) writeFileSync(values.receipt, serializeReceipt(await verification.receipt()))

@@ -144,3 +144,10 @@ export function trackWaits(onChange: (waits: RetryWait[]) => void): Pick<RetryPo
     },
   }
 }
+
+/** One line per unit being waited for (the latest wait of each), for a progress line. */
+export function describeWaits(waits: readonly RetryWait[]): string[] {
+  const latest = new Map<string, RetryWait>()
+  for (const wait of waits) latest.set(wait.url, wait)
+  return [...latest.values()].map(describeWait)
+}

@@ -3,13 +3,17 @@ import { defaultCheckpointPolicy } from '../../core/checkpoint/checkpointPolicy.
 import { describeError } from '../../core/errors/describeError.ts'
 import { spawnBrowserWorker } from '../../eval/browser/spawnBrowserWorker.ts'
 import type { CheckpointClaim } from '../../net/checkpoints.ts'
+import { describeWaits } from '../../net/withRetries.ts'
 import { verifyProcess, type LoadedProcess, type Verification, type VerifyProgress } from '../../replay/verifyProcess.ts'
 import type { Store } from '../../store/openStore.ts'
 import { localStore } from '../settings/localStore.ts'
 import type { Settings } from '../settings/settings.ts'
 
-/** The state of one verification, for a page. `notices` are what the user should know on the way. */
-export type VerificationState = { notices: string[] } & (
+/**
+ * The state of one verification, for a page. `notices` are what the user should know on the
+ * way; `waiting` says which CUs are being waited for before a retry, and why (empty: none).
+ */
+export type VerificationState = { notices: string[]; waiting?: string[] } & (
   | { phase: 'loading'; loaded?: LoadedProcess; progress?: VerifyProgress }
   | { phase: 'done'; verification: Verification; balances: Record<string, string> | undefined }
   | { phase: 'failed'; message: string; details?: string | undefined; loaded?: LoadedProcess }
@@ -38,7 +42,8 @@ export function useVerification(processId: string, settings: Settings) {
     let settled = false
     let verification: Verification | undefined
     const notices: string[] = []
-    const base = () => ({ notices: [...notices], ...(loaded ? { loaded } : {}) })
+    let waiting: string[] = []
+    const base = () => ({ notices: [...notices], waiting, ...(loaded ? { loaded } : {}) })
     setState({ phase: 'loading', notices: [] })
     const start = async () => {
       let store: Store | undefined
@@ -57,6 +62,10 @@ export function useVerification(processId: string, settings: Settings) {
         cuWindow: settings.cuWindow,
         recheck: run.request.recheck,
         trustCheckpoint: run.request.trust,
+        onWaiting: (waits) => {
+          waiting = describeWaits(waits)
+          if (!settled) setState((s) => ({ ...s, waiting }))
+        },
         onNotice: (text) => {
           notices.push(text)
           if (!settled) setState((s) => ({ ...s, notices: [...notices] }))

@@ -91,6 +91,11 @@ export function ProcessPage({ processId, settings }: { processId: string; settin
               </p>
             </>
           )}
+          {state.waiting?.map((line) => (
+            <p key={line} className="muted waiting" data-testid="cu-waiting">
+              {line[0]!.toUpperCase() + line.slice(1)}
+            </p>
+          ))}
           <button onClick={cancel}>Cancel</button>
         </div>
       )}
