@@ -1,5 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { formatHostProfile } from '../src/core/host/parseHostProfile.ts'
+import type { HostProfile } from '../src/core/host/types.ts'
 import { startCu, type Cu, type CuFaults } from './cu/startCu.ts'
 import { startGateway, type Gateway, type GatewayFaults } from './gateway/startGateway.ts'
 import { loadWallets, type Wallet } from './lib/wallets.ts'
@@ -19,6 +21,8 @@ export type DevnetOptions = {
   /** How many CUs (default 2), each with its own wallet, port and faults. */
   cus?: number
   cuFaults?: (CuFaults | undefined)[]
+  /** The host profile each CU's evaluator workers run under (default: Holoscope's pinned host). */
+  cuHosts?: (HostProfile | undefined)[]
   /** A checkpoint every K messages on each CU (default 100). */
   checkpointEvery?: number
   suFaults?: SuFaults
@@ -35,7 +39,7 @@ export type ReadyInfo = {
   gateway: string
   su: string
   mu: string
-  cus: { url: string; address: string; faults?: CuFaults }[]
+  cus: { url: string; address: string; faults?: CuFaults; host?: string }[]
   scheduler: string
   wallets: Record<string, string>
   modules: Seeded['modules']
@@ -58,7 +62,7 @@ export type Devnet = {
  * public AO HTTP APIs, so clients cannot tell it from the real network.
  */
 export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
-  const { dir, fresh = false, ports = {}, cus: cuCount = 2, cuFaults = [], checkpointEvery = 100, log = () => undefined } = options
+  const { dir, fresh = false, ports = {}, cus: cuCount = 2, cuFaults = [], cuHosts = [], checkpointEvery = 100, log = () => undefined } = options
   const stateDir = join(dir, 'state')
   if (fresh) rmSync(stateDir, { recursive: true, force: true })
   mkdirSync(stateDir, { recursive: true })
@@ -81,7 +85,7 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
     const cus: Cu[] = []
     for (const [i, name] of cuNames.entries()) {
       const faults = cuFaults[i]
-      const cu = await startCu({ port: ports.cus?.[i] ?? 0, wallet: wallets[name]!, gatewayUrl: gateway.url, checkpointEvery, ...(faults ? { faults } : {}) })
+      const cu = await startCu({ port: ports.cus?.[i] ?? 0, wallet: wallets[name]!, gatewayUrl: gateway.url, checkpointEvery, ...(faults ? { faults } : {}), host: cuHosts[i] })
       stops.push(() => cu.stop())
       cus.push(cu)
     }
@@ -124,7 +128,7 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
       gateway: gateway.url,
       su: su.url,
       mu: mu.url,
-      cus: cus.map((c, i) => ({ url: c.url, address: c.address, ...(cuFaults[i] ? { faults: cuFaults[i] } : {}) })),
+      cus: cus.map((c, i) => ({ url: c.url, address: c.address, ...(cuFaults[i] ? { faults: cuFaults[i] } : {}), ...(cuHosts[i] ? { host: formatHostProfile(cuHosts[i]) } : {}) })),
       scheduler: su.address,
       wallets: Object.fromEntries(Object.entries(wallets).map(([name, w]) => [name, w.address])),
       modules: seeded.modules,

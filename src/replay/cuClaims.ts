@@ -12,11 +12,26 @@ import type { RetryPolicy } from '../net/withRetries.ts'
 /** What one CU attests about a process, found before replaying: its wallet and its checkpoints. */
 export type CuClaims = { cu: string; address: string | undefined; checkpoints: CheckpointClaim[]; notes: string[] }
 
-/** A claim that did not hold: its kind, where, the field, both values, and notes for a person. */
-export type ClaimDivergence = { claim: ClaimKind; nonce: number; field: ClaimField; local: unknown; remote: unknown; claimId?: string; notes: string[] }
+/**
+ * A claim that did not hold: its kind, where, the field, both values, and notes for a person;
+ * for a memory claim, the host profiles (ids) it was replayed under.
+ */
+export type ClaimDivergence = { claim: ClaimKind; nonce: number; field: ClaimField; local: unknown; remote: unknown; claimId?: string; notes: string[]; hostProfiles?: string[] }
 
-/** The outcome of checking one claim: it held, it did not, or it could not be checked (a note). */
-export type ClaimOutcome = { held: true; notes: string[] } | { held: false; divergence: ClaimDivergence } | { held: undefined; note: string }
+/** A memory to check a claim against: its digest (optionally over its first `length` bytes) and its bytes. */
+export type MemoryView = { digest(length?: number): Promise<MemoryDigest>; bytes(): Promise<Uint8Array> }
+
+/**
+ * The outcome of checking one claim: it held, it did not, or it could not be checked (a note).
+ * A memory claim that did not hold comes with `recheck`: the same claim checked against another
+ * memory (the replay under another host profile), without asking the CU or the gateway again;
+ * undefined when it held there. None when no host could make it hold (a CU whose checkpoint body
+ * does not hash to the SHA-256 it signed).
+ */
+export type ClaimOutcome =
+  | { held: true; notes: string[] }
+  | { held: false; divergence: ClaimDivergence; recheck?: (memory: MemoryView) => Promise<ClaimDivergence | undefined> }
+  | { held: undefined; note: string }
 
 /**
  * Finds, for every CU, its wallet address (`GET /`) and the checkpoints it signed for this
@@ -81,12 +96,20 @@ export async function checkCheckpoint(
     return { held: undefined, note: `Checkpoint ${claim.id} at nonce ${claim.nonce}: its body cannot be read (${describeError(error).message}).` }
   }
   const notes = body.matches ? [] : [`The CU's own checkpoint body hashes to ${body.sha256}, not to the SHA-256 it signed.`]
-  if (body.matches && body.length !== local.length) {
-    // A heap's length depends on its growth history: compare at the checkpoint's length.
-    const atLength = await digestAt(body.length)
-    if (atLength.sha256 === claim.sha256 && atLength.zeroTail) return { held: true, notes: [`Checkpoint ${claim.id} holds ${body.length} bytes of memory, the local memory ${local.length}; equal at its length, the rest zeros.`] }
+  // A heap's length depends on its growth history: compare at the checkpoint's length too.
+  const holdsAtLength = async (memory: MemoryDigest, at: (length: number) => Promise<MemoryDigest>) => {
+    if (!body.matches || body.length === memory.length) return false
+    const atLength = await at(body.length)
+    return atLength.sha256 === claim.sha256 && atLength.zeroTail
   }
-  return { held: false, divergence: { claim: 'checkpoint', nonce: claim.nonce, field: 'SHA-256', local: local.sha256, remote: claim.sha256, claimId: claim.id, notes } }
+  if (await holdsAtLength(local, digestAt)) return { held: true, notes: [`Checkpoint ${claim.id} holds ${body.length} bytes of memory, the local memory ${local.length}; equal at its length, the rest zeros.`] }
+  const divergence = (memory: MemoryDigest): ClaimDivergence => ({ claim: 'checkpoint', nonce: claim.nonce, field: 'SHA-256', local: memory.sha256, remote: claim.sha256, claimId: claim.id, notes })
+  if (!body.matches) return { held: false, divergence: divergence(local) }
+  const recheck = async (memory: MemoryView) => {
+    const digest = await memory.digest()
+    return digest.sha256 === claim.sha256 || (await holdsAtLength(digest, (length) => memory.digest(length))) ? undefined : divergence(digest)
+  }
+  return { held: false, divergence: divergence(local), recheck }
 }
 
 /**
@@ -99,10 +122,9 @@ export async function checkState(cu: string, processId: string, at: { nonce: num
     if (state.ordinate !== undefined && state.ordinate !== String(at.nonce)) {
       return { held: undefined, note: `Its state at timestamp ${at.timestamp} is at nonce ${state.ordinate}, not ${at.nonce} (messages share that millisecond); not compared.` }
     }
-    const comparison = compareMemory(local, state.memory)
-    if (comparison.equal) return { held: true, notes: [] }
-    const window = (bytes: Uint8Array) => `${bytes.byteLength} bytes; at offset ${comparison.offset}: ${hex(bytes.subarray(comparison.offset, comparison.offset + 16))}`
-    return { held: false, divergence: { claim: 'state', nonce: at.nonce, field: 'memory', local: window(local), remote: window(state.memory), notes: [] } }
+    const divergence = stateDivergence(at.nonce, local, state.memory)
+    if (!divergence) return { held: true, notes: [] }
+    return { held: false, divergence, recheck: async (memory) => stateDivergence(at.nonce, await memory.bytes(), state.memory) }
   } catch (error) {
     signal?.throwIfAborted()
     return { held: undefined, note: `Its state could not be compared: ${describeError(error).message}` }
@@ -121,6 +143,14 @@ export async function checkDryRun(cu: string, processId: string, at: { nonce: nu
   const difference = diffResults(local, remote)
   if (!difference) return { held: true, notes: [] }
   return { held: false, divergence: { claim: 'dry-run', nonce: at.nonce, ...difference, notes: [`Dry-run: ${message.Tags.map((t) => `${t.name}=${t.value}`).join(', ')}`] } }
+}
+
+/** Where two memories first differ, both sides shown there; undefined when they are equal. */
+function stateDivergence(nonce: number, local: Uint8Array, remote: Uint8Array): ClaimDivergence | undefined {
+  const comparison = compareMemory(local, remote)
+  if (comparison.equal) return undefined
+  const window = (bytes: Uint8Array) => `${bytes.byteLength} bytes; at offset ${comparison.offset}: ${hex(bytes.subarray(comparison.offset, comparison.offset + 16))}`
+  return { claim: 'state', nonce, field: 'memory', local: window(local), remote: window(remote), notes: [] }
 }
 
 function hex(bytes: Uint8Array): string {

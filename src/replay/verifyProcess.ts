@@ -3,6 +3,9 @@ import { checkpointDue } from '../core/checkpoint/checkpointDue.ts'
 import type { Checkpoint } from '../core/checkpoint/types.ts'
 import { BaseError } from '../core/errors/BaseError.ts'
 import { describeError } from '../core/errors/describeError.ts'
+import { defaultHostProfile, hostProfilesWith, sameHost } from '../core/host/knownHostProfiles.ts'
+import { memoryDependsOnHost } from '../core/host/memoryDependsOnHost.ts'
+import type { HostProfile } from '../core/host/types.ts'
 import { tagValue } from '../core/message/tagValue.ts'
 import { toAoEnv } from '../core/message/toAoEnv.ts'
 import { buildAoMessage, fromOf, toAoMessage } from '../core/message/toAoMessage.ts'
@@ -13,7 +16,7 @@ import { cumulativeGenesis, nextCumulativeHash } from '../core/verify/cumulative
 import { decodeBalances } from '../core/verify/decodeBalances.ts'
 import { diffResults } from '../core/verify/diffResults.ts'
 import { buildReceipt, checkReceipt, type ReceiptCheck, type VerificationReceipt } from '../core/verify/receipt.ts'
-import type { Checked, Trusted, Verdict } from '../core/verify/verdict.ts'
+import { isMemoryClaim, type Checked, type Trusted, type Verdict } from '../core/verify/verdict.ts'
 import { createWorkerEvaluator, type WorkerEvaluator, type WorkerHandle } from '../eval/createWorkerEvaluator.ts'
 import type { Snapshot } from '../eval/types.ts'
 import type { CheckpointClaim } from '../net/checkpoints.ts'
@@ -23,6 +26,7 @@ import { fetchLatestNonce, fetchSuProcess } from '../net/su.ts'
 import { trackWaits, type RetryingRequestOptions, type RetryPolicy, type RetryWait } from '../net/withRetries.ts'
 import type { Store, StoredResult, StoredVerdict } from '../store/openStore.ts'
 import { checkCheckpoint, checkDryRun, checkState, gatherClaims, type ClaimDivergence, type ClaimOutcome, type CuClaims } from './cuClaims.ts'
+import { createHostProfileReplays, recheckUnderProfiles, type HostProfileReplays } from './hostProfileReplays.ts'
 import { logPages } from './logPages.ts'
 import { forgetModule, loadModule } from './moduleCache.ts'
 import { seedFromCuCheckpoint } from './seedFromCuCheckpoint.ts'
@@ -39,6 +43,11 @@ export type VerifyOptions = {
   /** Verify up to this nonce (default: the SU's latest, read once and pinned). */
   toNonce?: number | undefined
   spawn: () => WorkerHandle
+  /**
+   * Host profiles to try besides the known ones (`knownHostProfiles`) when a CU's memory claim
+   * differs while its results agree (Settings, `--host-profile`).
+   */
+  hostProfiles?: readonly HostProfile[] | undefined
   onProgress?: (progress: VerifyProgress) => void
   /** Called once the process, its module, the target nonce and the starting point are known. */
   onLoaded?: (loaded: LoadedProcess) => void
@@ -126,8 +135,11 @@ export function checkProcessId(id: string): string {
   return trimmed
 }
 
-/** Per CU, while verifying: its verdict once reached, what was compared, its claims and notes. */
-type CuState = { cu: string; final?: Verdict; checked: Checked; claims: CuClaims; notes: string[]; coveredTo: number }
+/**
+ * Per CU, while verifying: its verdict once reached, what was compared, its claims and notes,
+ * and the host profile its memory claims held under when not Holoscope's own.
+ */
+type CuState = { cu: string; final?: Verdict; checked: Checked; claims: CuClaims; notes: string[]; coveredTo: number; hostProfile?: HostProfile | undefined }
 
 /**
  * Verifies a process: loads it and its module, pins the target nonce, and replays its log from
@@ -198,8 +210,11 @@ export async function verifyProcess(options: VerifyOptions): Promise<Verificatio
     }
     return starting
   }
+  // Replays under other host profiles, started only when a memory claim needs one.
+  let profileReplays: HostProfileReplays | undefined
   const stop = () => {
     stopped = true
+    profileReplays?.terminate()
     if (starting) void starting.then((e) => e.terminate(), () => undefined)
     else worker?.terminate()
   }
@@ -214,6 +229,41 @@ export async function verifyProcess(options: VerifyOptions): Promise<Verificatio
     const startNonce = 'nonce' in start ? start.nonce : -1
     const trusted: Trusted | undefined = start.source === 'cu-checkpoint' ? { cu: start.cu, nonce: start.nonce, checkpointId: start.checkpointId } : undefined
     const loaded: LoadedProcess = { processId, process, moduleId, su, targetNonce, name: tagValue(process.tags, 'Name'), start }
+    // A memory claim that differs while the CU's results agree is checked again under other
+    // hosts: each profile replays from the same start, lazily, once for every claim of every CU.
+    const profiles = memoryDependsOnHost(moduleOptions.format) ? hostProfilesWith(options.hostProfiles).filter((p) => !sameHost(p, defaultHostProfile)) : []
+    const replays = () =>
+      (profileReplays ??= createHostProfileReplays({
+        evaluatorFor: async (hostProfile) => {
+          if (stopped) throw new BaseError('This verification was stopped; its workers are gone.')
+          notice(`A CU's memory differs from this replay's while its results agree: replaying from ${trusted ? `nonce ${startNonce}` : 'the start'} under host profile ${hostProfile.label} to check it.`)
+          const evaluator = await createWorkerEvaluator(spawn, wasm, moduleOptions, { mode: 'hot', messageTimeoutMs, hostProfile })
+          if (resume.snapshot) await evaluator.restore(resume.snapshot)
+          return evaluator
+        },
+        pages: (afterNonce) => logPages({ store, su, processId, afterNonce, toNonce: targetNonce, previous: trusted ? resume.previous : undefined, signal, onNotice: notice }),
+        messageOf: (node) => messageOf(endpoints.gateway, node, signal),
+        env,
+        afterNonce: trusted ? startNonce : -1,
+      }))
+    // Settles a claim's outcome on a CU; a memory claim that did not hold is first rechecked under the profiles.
+    const judge = async (state: CuState, outcome: ClaimOutcome, counter: 'checkpoints' | 'state' | 'dryRun', messageId: string) => {
+      if (outcome.held !== false || !outcome.recheck || !profiles.length || !isMemoryClaim(outcome.divergence.claim)) return settle(state, outcome, counter, messageId, trusted)
+      const found = await recheckUnderProfiles(replays(), profiles, state.hostProfile, outcome.divergence.nonce, outcome.recheck)
+      if (found.held) {
+        if (state.hostProfile && state.hostProfile.id !== found.profile.id) state.notes.push(`Its ${outcome.divergence.claim} at nonce ${outcome.divergence.nonce} holds under host profile ${found.profile.label}, its earlier memory claims under ${state.hostProfile.label}.`)
+        state.hostProfile ??= found.profile
+        return settle(state, { held: true, notes: [] }, counter, messageId, trusted)
+      }
+      const divergence = found.divergence ?? outcome.divergence
+      const tried = [defaultHostProfile, ...found.tried]
+      const notes = [
+        ...divergence.notes,
+        `Its message results agree up to here (${state.checked.results} compared); its memory matches none of the host profiles it was replayed under: ${tried.map((p) => p.label).join('; ')}.`,
+        ...found.notes,
+      ]
+      settle(state, { held: false, divergence: { ...divergence, notes, hostProfiles: tried.map((p) => p.id) } }, counter, messageId, trusted)
+    }
     onLoaded?.(loaded)
     // Pages are fetched a few ahead of evaluation, from now on.
     pages = logPages({ store, su, processId, afterNonce: startNonce, toNonce: targetNonce, previous: resume.previous, signal, onNotice: notice })
@@ -268,7 +318,14 @@ export async function verifyProcess(options: VerifyOptions): Promise<Verificatio
         const claims = allClaims?.get(cu) ?? { cu, address: undefined, checkpoints: [], notes: [] }
         const prior = resume.prior.get(cu)
         const checked: Checked = prior?.status === 'verified' && prior.checked ? { ...prior.checked, state: false, dryRun: false } : { results: 0, checkpoints: 0, state: false, dryRun: false }
-        const state: CuState = { cu, checked, claims, notes: [...claims.notes], coveredTo: prior?.status === 'verified' ? Math.min(prior.nonce, startNonce) : trusted ? startNonce : -1 }
+        const state: CuState = {
+          cu,
+          checked,
+          claims,
+          notes: [...claims.notes],
+          coveredTo: prior?.status === 'verified' ? Math.min(prior.nonce, startNonce) : trusted ? startNonce : -1,
+          hostProfile: prior?.status === 'verified' ? prior.hostProfile : undefined,
+        }
         const stands = standing(cu)
         if (stands) state.final = stands
         return [cu, state]
@@ -278,7 +335,7 @@ export async function verifyProcess(options: VerifyOptions): Promise<Verificatio
     // Results before the starting point come from the store: compare them with the CUs'.
     if (startNonce >= 0 && !trusted) await compareStoredResults(store!, processId, startNonce, [...states.values()], cuRequests)
     // Checkpoint claims at or below the start are compared with local checkpoints at their nonce.
-    if (startNonce >= 0 && !trusted && store) await compareWithLocalCheckpoints(store, processId, startNonce, [...states.values()])
+    if (startNonce >= 0 && !trusted && store) await compareWithLocalCheckpoints(store, processId, startNonce, [...states.values()], judge)
 
     let fetched = 0
     let evaluated = 0
@@ -306,7 +363,7 @@ export async function verifyProcess(options: VerifyOptions): Promise<Verificatio
         notice(outcome.notice)
         await store.pruneCheckpoints(processId, policy)
         for (const state of open()) {
-          await store.putVerdict(processId, { status: 'verified', cu: state.cu, nonce: reached, checked: state.checked })
+          await store.putVerdict(processId, { status: 'verified', cu: state.cu, nonce: reached, checked: state.checked, ...(state.hostProfile ? { hostProfile: state.hostProfile } : {}) })
         }
       } catch (error) {
         notice(`A checkpoint at nonce ${reached} could not be stored: ${describeError(error).message}. The replay goes on.`)
@@ -364,7 +421,7 @@ export async function verifyProcess(options: VerifyOptions): Promise<Verificatio
             if (claimsHere?.length) {
               const digest = await evaluator.digest()
               for (const { state, claim } of claimsHere) {
-                settle(state, await checkCheckpoint(endpoints.gateway, claim, digest, (length) => evaluator.digest(length), signal), 'checkpoints', last.messageId, trusted)
+                await judge(state, await checkCheckpoint(endpoints.gateway, claim, digest, (length) => evaluator.digest(length), signal), 'checkpoints', last.messageId)
               }
             }
             for (const [c, cu] of cus.entries()) {
@@ -410,7 +467,7 @@ export async function verifyProcess(options: VerifyOptions): Promise<Verificatio
       const localDryRun = tokenBalances ? await query([{ name: 'Action', value: 'Balances' }]) : undefined
       await Promise.all(
         open().map(async (state) => {
-          settle(state, await checkState(state.cu, processId, { nonce: reached, timestamp: last.timestamp }, memory!.memory, signal, cuRequests.retry), 'state', last.messageId, trusted)
+          await judge(state, await checkState(state.cu, processId, { nonce: reached, timestamp: last.timestamp }, memory!.memory, signal, cuRequests.retry), 'state', last.messageId)
           if (state.final || !localDryRun) return
           const message = { Owner: process.owner.address, Tags: [{ name: 'Action', value: 'Balances' }] }
           settle(state, await checkDryRun(state.cu, processId, { nonce: reached, messageId: last.messageId }, message, localDryRun, signal, cuRequests.retry), 'dryRun', last.messageId, trusted)
@@ -418,10 +475,11 @@ export async function verifyProcess(options: VerifyOptions): Promise<Verificatio
       )
     }
     for (const state of states.values()) {
-      if (!state.final) state.final = { status: 'verified', cu: state.cu, nonce: reached, checked: state.checked, ...(trusted ? { trusted } : {}) }
+      if (!state.final) state.final = { status: 'verified', cu: state.cu, nonce: reached, checked: state.checked, ...(state.hostProfile ? { hostProfile: state.hostProfile } : {}), ...(trusted ? { trusted } : {}) }
       if (state.notes.length && state.final.status !== 'unchecked') state.final.notes = state.notes
     }
     void pages.return(undefined)
+    profileReplays?.terminate()
     const verdicts = cus.map((cu) => states.get(cu)!.final!)
     // Verdicts are kept, but for those that stand unchanged from an earlier visit.
     const changed = verdicts.filter((verdict) => verdict.status !== 'unchecked' && verdict !== resume.prior.get(verdict.cu))
@@ -562,13 +620,14 @@ function settle(state: CuState, outcome: ClaimOutcome, counter: 'checkpoints' | 
     state.notes.push(...outcome.notes)
     return
   }
-  state.final = divergenceVerdict(state.cu, outcome.divergence, messageId, trusted)
+  state.final = divergenceVerdict(state, outcome.divergence, messageId, trusted)
 }
 
-function divergenceVerdict(cu: string, d: ClaimDivergence, messageId: string, trusted: Trusted | undefined): Verdict {
+/** A claim that did not hold as the CU's verdict, with what held before it and, for memory, the host profiles tried. */
+function divergenceVerdict(state: CuState, d: ClaimDivergence, messageId: string, trusted: Trusted | undefined): Verdict {
   return {
     status: 'diverged',
-    cu,
+    cu: state.cu,
     nonce: d.nonce,
     claim: d.claim,
     messageId,
@@ -576,6 +635,9 @@ function divergenceVerdict(cu: string, d: ClaimDivergence, messageId: string, tr
     local: d.local,
     remote: d.remote,
     ...(d.claimId ? { claimId: d.claimId } : {}),
+    checked: { ...state.checked },
+    ...(d.hostProfiles ? { hostProfiles: d.hostProfiles } : {}),
+    ...(state.hostProfile && isMemoryClaim(d.claim) ? { hostProfile: state.hostProfile } : {}),
     ...(trusted ? { trusted } : {}),
     ...(d.notes.length ? { notes: d.notes } : {}),
   }
@@ -708,8 +770,17 @@ async function compareStoredResults(store: Store, processId: string, upTo: numbe
   }
 }
 
-/** Compares CU checkpoint claims at or below `upTo` with local checkpoints at the same nonce. */
-async function compareWithLocalCheckpoints(store: Store, processId: string, upTo: number, states: CuState[]): Promise<void> {
+/**
+ * Compares CU checkpoint claims at or below `upTo` with local checkpoints at the same nonce;
+ * `judge` settles each outcome (a SHA-256 that differs is rechecked under host profiles).
+ */
+async function compareWithLocalCheckpoints(
+  store: Store,
+  processId: string,
+  upTo: number,
+  states: CuState[],
+  judge: (state: CuState, outcome: ClaimOutcome, counter: 'checkpoints', messageId: string) => Promise<void>,
+): Promise<void> {
   if (!states.some((state) => !state.final && state.claims.checkpoints.some((claim) => claim.nonce <= upTo))) return
   const local = new Map((await store.listCheckpoints(processId)).map((c) => [c.nonce, c]))
   for (const state of states) {
@@ -717,8 +788,15 @@ async function compareWithLocalCheckpoints(store: Store, processId: string, upTo
       if (state.final || claim.nonce > upTo) continue
       const ours = local.get(claim.nonce)
       if (!ours) continue
-      if (ours.sha256 === claim.sha256) state.checked.checkpoints++
-      else state.final = divergenceVerdict(state.cu, { claim: 'checkpoint', nonce: claim.nonce, field: 'SHA-256', local: ours.sha256, remote: claim.sha256, claimId: claim.id, notes: [] }, claim.id, undefined)
+      const divergence = (sha256: string): ClaimDivergence => ({ claim: 'checkpoint', nonce: claim.nonce, field: 'SHA-256', local: sha256, remote: claim.sha256, claimId: claim.id, notes: [] })
+      const outcome: ClaimOutcome =
+        ours.sha256 === claim.sha256
+          ? { held: true, notes: [] }
+          : { held: false, divergence: divergence(ours.sha256), recheck: async (memory) => {
+              const digest = await memory.digest()
+              return digest.sha256 === claim.sha256 ? undefined : divergence(digest.sha256)
+            } }
+      await judge(state, outcome, 'checkpoints', claim.id)
     }
   }
 }

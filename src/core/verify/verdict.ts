@@ -1,3 +1,4 @@
+import type { HostProfile } from '../host/types.ts'
 import type { ResultField } from './diffResults.ts'
 
 /**
@@ -6,6 +7,14 @@ import type { ResultField } from './diffResults.ts'
  * message's result, and dry-runs at a pinned nonce.
  */
 export type ClaimKind = 'result' | 'checkpoint' | 'state' | 'dry-run'
+
+/**
+ * Claims about memory (a checkpoint's SHA-256, the state) depend on the CU's host as well as on
+ * the log (see `HostProfile`); results and dry-runs, what users' balances come from, do not.
+ */
+export function isMemoryClaim(claim: ClaimKind): claim is 'checkpoint' | 'state' {
+  return claim === 'checkpoint' || claim === 'state'
+}
 
 /** The field of a claim that differs: a result's field, a checkpoint's `SHA-256`, `memory`. */
 export type ClaimField = ResultField | 'SHA-256' | 'memory'
@@ -29,9 +38,12 @@ export type Trusted = { cu: string; nonce: number; checkpointId: string }
  * What a verification against one CU concluded. A verdict is a value: "diverged" means checked
  * and different; "unchecked" means it could not be checked (never a divergence). `notes` carry
  * what was not compared and why (a checkpoint not signed by the CU, a state not ready).
+ * `hostProfile`: the CU's memory claims held only when replayed under this host profile (not
+ * Holoscope's own), i.e. verified with that CU's host. A diverged memory claim lists the host
+ * profiles it was replayed under (`hostProfiles`, ids) and what held before it (`checked`).
  */
 export type Verdict =
-  | { status: 'verified'; cu: string; nonce: number; checked?: Checked; trusted?: Trusted; notes?: string[] }
+  | { status: 'verified'; cu: string; nonce: number; checked?: Checked; hostProfile?: HostProfile; trusted?: Trusted; notes?: string[] }
   | {
       status: 'diverged'
       cu: string
@@ -43,6 +55,12 @@ export type Verdict =
       remote: unknown
       /** The claim's own id (a checkpoint data item), when it has one. */
       claimId?: string
+      /** What held before the divergence (results that agree before a memory divergence, say). */
+      checked?: Checked
+      /** For a memory claim: the host profiles it was replayed under, none reproducing it. */
+      hostProfiles?: string[]
+      /** For a memory claim: the host profile the CU's earlier memory claims held under, when not Holoscope's. */
+      hostProfile?: HostProfile
       trusted?: Trusted
       notes?: string[]
     }
@@ -54,4 +72,21 @@ export const claimLabel: Record<ClaimKind, string> = {
   checkpoint: 'signed checkpoint',
   state: 'state (memory)',
   'dry-run': 'dry-run',
+}
+
+/**
+ * What was proven against a CU, in two parts, as a person reads them: its results ("14 message
+ * results, a dry-run": what users' balances come from) and its memory ("3 signed checkpoints,
+ * its state", with the CU's host profile when not Holoscope's own).
+ */
+export function describeChecked(checked: Checked, hostProfile?: HostProfile): { results: string; memory: string | undefined } {
+  const results = [`${checked.results.toLocaleString('en-US')} message result${checked.results === 1 ? '' : 's'}`]
+  if (checked.dryRun) results.push('a dry-run')
+  const memory: string[] = []
+  if (checked.checkpoints) memory.push(`${checked.checkpoints.toLocaleString('en-US')} signed checkpoint${checked.checkpoints === 1 ? '' : 's'}`)
+  if (checked.state) memory.push('its state')
+  return {
+    results: results.join(', '),
+    memory: memory.length ? `${memory.join(', ')}${hostProfile ? `, with its host profile: ${hostProfile.label}` : ''}` : undefined,
+  }
 }
