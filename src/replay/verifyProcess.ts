@@ -165,7 +165,15 @@ export async function verifyProcess(options: VerifyOptions): Promise<Verificatio
   const processId = checkProcessId(options.processId)
   const cus = endpoints.cus
   // Every CU request shares one retry policy, whose waits are reported as they begin and end.
-  const cuRequests: RetryingRequestOptions = { signal, retry: { ...options.retry, ...(options.onWaiting ? trackWaits(options.onWaiting) : {}) } }
+  const tracked = options.onWaiting ? trackWaits(options.onWaiting) : {}
+  const cuRequests: RetryingRequestOptions = {
+    signal,
+    retry: {
+      ...options.retry,
+      onWait: (wait) => [options.retry?.onWait, tracked.onWait].forEach((listener) => listener?.(wait)),
+      onWaitEnd: (wait) => [options.retry?.onWaitEnd, tracked.onWaitEnd].forEach((listener) => listener?.(wait)),
+    },
+  }
   // The newest local checkpoint loads and the CUs' claims are listed while the process is looked
   // up. The worker (its script is large) boots then too when there is no checkpoint to start
   // from; else once there is something to evaluate: a second visit shows its verdict without it.
