@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { deployModules, sendMessage, spawnProcess, type SeedContext } from '../../devnet/seed.ts'
 import type { Devnet } from '../../devnet/startDevnet.ts'
@@ -97,5 +98,27 @@ describe('host profiles: an honest CU is never called diverged for its host', ()
     const added = await verify([cus[4]!], [parseHostProfile(elsewhere.label)])
     added.dispose()
     expect(added.verdicts[0]).toMatchObject({ status: 'verified', nonce: latest, checked: { checkpoints: 3, state: true }, hostProfile: { programPath: elsewhere.programPath, aoLoader: '0.0.44' } })
+  })
+})
+
+// `holoscope verify` as a child process (asynchronously: devnet answers from this process).
+function holoscope(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['--import', 'tsx', 'src/cli/holoscope.ts', ...args], { encoding: 'utf8', timeout: 180_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? ((error as { code?: number }).code ?? null) : 0, stdout, stderr })
+    })
+  })
+}
+
+describe('holoscope verify with host profiles', () => {
+  it('names the host profile in its output and --json, and takes --host-profile for a host it does not know', async () => {
+    const json = await holoscope('verify', processId, '--gateway', devnet.ready.gateway, '--cu', cus[1]!, '--json')
+    expect(json.code).toBe(0)
+    expect(JSON.parse(json.stdout)).toMatchObject({ status: 'verified', nonce: latest, cus: [{ status: 'verified', hostProfile: { id: 'official-cu-docker', aoLoader: '0.0.44' } }] })
+
+    const text = await holoscope('verify', processId, '--gateway', devnet.ready.gateway, '--cu', cus[4]!, '--host-profile', elsewhere.label)
+    expect(text.code).toBe(0)
+    expect(text.stdout).toContain(`Verified to nonce ${latest} against CU ${cus[4]}, with its host profile: ${elsewhere.label}\n`)
+    expect(text.stdout).toContain('memory: 3 signed checkpoints, its state')
   })
 })

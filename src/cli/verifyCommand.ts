@@ -2,7 +2,9 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { describeError } from '../core/errors/describeError.ts'
 import { serializeReceipt } from '../core/verify/receipt.ts'
-import { claimLabel, type Verdict } from '../core/verify/verdict.ts'
+import { knownHostProfiles } from '../core/host/knownHostProfiles.ts'
+import { formatHostProfile, parseHostProfile } from '../core/host/parseHostProfile.ts'
+import { claimLabel, describeChecked, isMemoryClaim, type Verdict } from '../core/verify/verdict.ts'
 import { spawnNodeWorker } from '../eval/node/spawnNodeWorker.ts'
 import { describeWaits } from '../net/withRetries.ts'
 import { verifyProcess, type Endpoints } from '../replay/verifyProcess.ts'
@@ -21,12 +23,22 @@ reports. Exit code: 0 verified, 1 diverged, 2 could not check.
   --to NONCE        verify up to this nonce (default: the SU's latest, read once)
   --timeout SEC     stop a message that runs longer (default 60)
   --receipt FILE    write a receipt of the verification (JSON) to FILE
+  --host-profile PATH[@VERSION]
+                    another CU host to try when a CU's memory differs while its results
+                    agree: its worker script path and ao-loader (0.0.49 or 0.0.44;
+                    repeatable; the known ones are always tried, see below)
   --json            print JSON: { status, nonce, processId, divergence?, cus: [verdicts] }
 
 Against each CU it compares, in nonce order, its signed checkpoints (SHA-256 of memory), every
 message's result, and at the target nonce its state (memory) and a Balances dry-run. A CU that
 rate-limits (429), fails with 5xx, does not answer or is still computing its state is asked
-again with backoff (honouring Retry-After); the progress line says which CU is waited for.`
+again with backoff (honouring Retry-After); the progress line says which CU is waited for.
+
+A CU's memory (state, checkpoint SHA-256) depends on where it is installed and on its
+ao-loader; its results do not. A memory claim that differs while the CU's results agree is
+checked again by replaying under host profiles; one that reproduces it verifies the CU "with
+its host profile". Always tried:
+${knownHostProfiles.map((p) => `  ${formatHostProfile(p)}: ${p.label}`).join('\n')}`
 
 const readyFile = '.devnet/ready.json'
 
@@ -43,6 +55,7 @@ export async function verifyCommand(argv: string[], out: NodeJS.WriteStream, err
       timeout: { type: 'string', default: '60' },
       json: { type: 'boolean', default: false },
       receipt: { type: 'string' },
+      'host-profile': { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h', default: false },
     },
   })
@@ -52,6 +65,7 @@ export async function verifyCommand(argv: string[], out: NodeJS.WriteStream, err
   }
   const [processId] = positionals
   if (!processId) throw new InputFileError('verify needs a process id', { details: verifyUsage })
+  const hostProfiles = (values['host-profile'] ?? []).map(parseHostProfile)
   const endpoints = endpointsFrom(values)
   const toNonce = values.to === undefined ? undefined : Number(values.to)
   if (toNonce !== undefined && !(Number.isInteger(toNonce) && toNonce >= 0)) throw new InputFileError(`--to must be a nonce (0 or more), not ${JSON.stringify(values.to)}`)
@@ -67,6 +81,7 @@ export async function verifyCommand(argv: string[], out: NodeJS.WriteStream, err
       endpoints,
       toNonce,
       spawn: spawnNodeWorker,
+      hostProfiles,
       messageTimeoutMs: timeoutSeconds * 1000,
       onLoaded: (loaded) => (progress = progressBar(err, loaded.targetNonce + 1, 'verify')),
       onProgress: (p) => progress?.update(p.evaluated),
@@ -105,14 +120,19 @@ function describeVerdict(v: Verdict): string {
   const notes = v.status !== 'unchecked' && v.notes?.length ? `\n${v.notes.map((n) => `  note: ${n}`).join('\n')}` : ''
   const trusted = v.status !== 'unchecked' && v.trusted ? `\n  trusted start: CU ${v.trusted.cu}'s checkpoint ${v.trusted.checkpointId} at nonce ${v.trusted.nonce}` : ''
   if (v.status === 'verified') {
-    const c = v.checked
-    const checked = c ? ` (${c.results} results, ${c.checkpoints} signed checkpoints${c.state ? ', state' : ''}${c.dryRun ? ', dry-run' : ''})` : ''
-    return `Verified to nonce ${v.nonce} against CU ${v.cu}${checked}${trusted}${notes}`
+    const written = v.hostProfile ? formatHostProfile(v.hostProfile) : ''
+    const host = v.hostProfile ? `, with its host profile: ${v.hostProfile.label}${v.hostProfile.label === written ? '' : ` (${written})`}` : ''
+    const checked = v.checked ? describeChecked(v.checked) : undefined
+    const proven = checked ? `\n  results: ${checked.results}${checked.memory ? `\n  memory: ${checked.memory}` : ''}` : ''
+    return `Verified to nonce ${v.nonce} against CU ${v.cu}${host}${proven}${trusted}${notes}`
   }
   if (v.status === 'unchecked') return `Could not check against CU ${v.cu}${v.nonce === undefined ? '' : ` (at nonce ${v.nonce})`}: ${v.reason}`
-  const claim = claimLabel[v.claim ?? 'result']
+  const kind = v.claim ?? 'result'
   const which = v.claimId ? ` ${v.claimId}` : ` (message ${v.messageId})`
-  return `Diverged at nonce ${v.nonce} from CU ${v.cu}: its ${claim}${which}, field ${v.field}\n  local: ${JSON.stringify(v.local)}\n  CU:    ${JSON.stringify(v.remote)}${trusted}${notes}`
+  const memory = isMemoryClaim(kind)
+    ? `\n  a memory divergence, not a wrong result${v.checked ? `: before it, ${describeChecked(v.checked).results} agreed` : ''}${v.hostProfiles ? `; replayed under host profiles ${v.hostProfiles.join(', ')}, none reproduces it` : ''}${v.hostProfile ? `; values under its host profile ${v.hostProfile.label}` : ''}`
+    : ''
+  return `Diverged at nonce ${v.nonce} from CU ${v.cu}: its ${claimLabel[kind]}${which}, field ${v.field}${memory}\n  local: ${JSON.stringify(v.local)}\n  CU:    ${JSON.stringify(v.remote)}${trusted}${notes}`
 }
 
 function endpointsFrom(values: { gateway?: string | undefined; su?: string | undefined; cu?: string[] | undefined }): Endpoints {

@@ -76,17 +76,15 @@ export const claimLabel: Record<ClaimKind, string> = {
 
 /**
  * What was proven against a CU, in two parts, as a person reads them: its results ("14 message
- * results, a dry-run": what users' balances come from) and its memory ("3 signed checkpoints,
- * its state", with the CU's host profile when not Holoscope's own).
+ * results, a dry-run": what users' balances come from) and its memory claims ("3 signed
+ * checkpoints, its state"; undefined when none was compared).
  */
-export function describeChecked(checked: Checked, hostProfile?: HostProfile): { results: string; memory: string | undefined } {
-  const results = [`${checked.results.toLocaleString('en-US')} message result${checked.results === 1 ? '' : 's'}`]
+export function describeChecked(checked: Checked): { results: string; memory: string | undefined } {
+  const count = (n: number, what: string) => `${n.toLocaleString('en-US')} ${what}${n === 1 ? '' : 's'}`
+  const results = [count(checked.results, 'message result')]
   if (checked.dryRun) results.push('a dry-run')
   const memory: string[] = []
-  if (checked.checkpoints) memory.push(`${checked.checkpoints.toLocaleString('en-US')} signed checkpoint${checked.checkpoints === 1 ? '' : 's'}`)
+  if (checked.checkpoints) memory.push(count(checked.checkpoints, 'signed checkpoint'))
   if (checked.state) memory.push('its state')
-  return {
-    results: results.join(', '),
-    memory: memory.length ? `${memory.join(', ')}${hostProfile ? `, with its host profile: ${hostProfile.label}` : ''}` : undefined,
-  }
+  return { results: results.join(', '), memory: memory.length ? memory.join(', ') : undefined }
 }

@@ -1,11 +1,21 @@
-import { claimLabel, type Checked, type Trusted, type Verdict } from '../../core/verify/verdict.ts'
+import type { HostProfile } from '../../core/host/types.ts'
+import { claimLabel, describeChecked, isMemoryClaim, type Checked, type Trusted, type Verdict } from '../../core/verify/verdict.ts'
 
-/** What was compared with a CU, in words: "14 results, 3 signed checkpoints, state, dry-run". */
-function checkedText(checked: Checked): string {
-  const parts = [`${checked.results.toLocaleString()} message results`, `${checked.checkpoints.toLocaleString()} signed checkpoints`]
-  if (checked.state) parts.push('its state (memory)')
-  if (checked.dryRun) parts.push('a dry-run')
-  return parts.join(', ')
+/** What was compared with a CU, in two parts: its results and dry-runs, and its memory claims. */
+function CheckedLines({ checked, hostProfile }: { checked: Checked; hostProfile: HostProfile | undefined }) {
+  const { results, memory } = describeChecked(checked)
+  return (
+    <p className="checked">
+      Results: {results}.
+      {memory && (
+        <>
+          {' '}
+          Memory: {memory}
+          {hostProfile ? <>, replayed under its host profile</> : null}.
+        </>
+      )}
+    </p>
+  )
 }
 
 function TrustedNote({ trusted }: { trusted: Trusted | undefined }) {
@@ -28,13 +38,31 @@ function Notes({ notes }: { notes: string[] | undefined }) {
   )
 }
 
-/** The verdict of one CU: verified to nonce N, diverged at nonce N (claim, field, both values), or could not check. */
+/** The host profile a CU's memory claims held under, when not Holoscope's own. */
+function HostProfileName({ profile }: { profile: HostProfile }) {
+  return (
+    <span className="host-profile" title={`${profile.programPath}, ao-loader ${profile.aoLoader}`}>
+      {profile.label}
+    </span>
+  )
+}
+
+/**
+ * The verdict of one CU: verified to nonce N (with its host profile when its memory holds only
+ * under one), diverged at nonce N (claim, field, both values; a memory claim says so, with what
+ * agreed before it), or could not check.
+ */
 export function VerdictHeader({ verdict }: { verdict: Verdict }) {
   if (verdict.status === 'verified') {
     return (
-      <div className="verdict verified" role="status" data-cu={verdict.cu}>
+      <div className="verdict verified" role="status" data-cu={verdict.cu} data-host-profile={verdict.hostProfile?.id}>
         <strong>Verified to nonce {verdict.nonce.toLocaleString()}</strong> against CU <code>{verdict.cu}</code>
-        {verdict.checked && <p className="checked">Compared: {checkedText(verdict.checked)}.</p>}
+        {verdict.hostProfile && (
+          <>
+            , with its host profile: <HostProfileName profile={verdict.hostProfile} />
+          </>
+        )}
+        {verdict.checked && <CheckedLines checked={verdict.checked} hostProfile={verdict.hostProfile} />}
         <TrustedNote trusted={verdict.trusted} />
         <Notes notes={verdict.notes} />
       </div>
@@ -49,8 +77,9 @@ export function VerdictHeader({ verdict }: { verdict: Verdict }) {
     )
   }
   const claim = verdict.claim ?? 'result'
+  const memory = isMemoryClaim(claim)
   return (
-    <div className="verdict diverged" role="status" data-cu={verdict.cu} data-claim={claim}>
+    <div className="verdict diverged" role="status" data-cu={verdict.cu} data-claim={claim} data-kind={memory ? 'memory' : 'result'}>
       <strong>Diverged at nonce {verdict.nonce.toLocaleString()}</strong> from CU <code>{verdict.cu}</code>: its <span className="claim">{claimLabel[claim]}</span>
       {claim === 'checkpoint' && verdict.claimId ? (
         <>
@@ -65,6 +94,19 @@ export function VerdictHeader({ verdict }: { verdict: Verdict }) {
         </>
       ) : null}
       , field <strong className="field">{verdict.field}</strong>
+      {memory && (
+        <p className="memory-divergence">
+          A memory divergence, not a wrong result
+          {verdict.checked ? <>: before it, {describeChecked(verdict.checked).results} agreed</> : null}.
+          {verdict.hostProfiles?.length ? <> Its memory was replayed under {verdict.hostProfiles.length} host profiles; none reproduces it.</> : null}
+          {verdict.hostProfile ? (
+            <>
+              {' '}
+              Its earlier memory claims held under its host profile <HostProfileName profile={verdict.hostProfile} />, which the values below are computed under.
+            </>
+          ) : null}
+        </p>
+      )}
       <div className="side-by-side">
         <div>
           <h4>Computed here</h4>

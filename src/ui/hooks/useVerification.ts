@@ -7,7 +7,7 @@ import { describeWaits } from '../../net/withRetries.ts'
 import { verifyProcess, type LoadedProcess, type Verification, type VerifyProgress } from '../../replay/verifyProcess.ts'
 import type { Store } from '../../store/openStore.ts'
 import { localStore } from '../settings/localStore.ts'
-import type { Settings } from '../settings/settings.ts'
+import { settingsHostProfiles, type Settings } from '../settings/settings.ts'
 
 /**
  * The state of one verification, for a page. `notices` are what the user should know on the
@@ -60,6 +60,7 @@ export function useVerification(processId: string, settings: Settings) {
         store,
         policy: { ...defaultCheckpointPolicy, everyMessages: settings.checkpointEvery },
         cuWindow: settings.cuWindow,
+        hostProfiles: settingsHostProfiles(settings),
         recheck: run.request.recheck,
         trustCheckpoint: run.request.trust,
         onWaiting: (waits) => {

@@ -1,5 +1,7 @@
 import { useQuery } from '@tanstack/react-query'
 import { useState, type FormEvent } from 'react'
+import { knownHostProfiles } from '../../core/host/knownHostProfiles.ts'
+import { formatHostProfile, hostProfileSyntax } from '../../core/host/parseHostProfile.ts'
 import type { Unit } from '../../net/errors.ts'
 import { unitStatusQuery } from '../queries/unitQueries.ts'
 import { clearLocalStore, localStore } from '../settings/localStore.ts'
@@ -39,18 +41,29 @@ function StorageUsage() {
   )
 }
 
-/** Settings: gateway, SU override and the CUs to check, one per line. */
+/** Settings: gateway, SU override and the CUs to check, one per line; host profiles to try, one per line. */
 export function SettingsPage({ settings, onSave }: { settings: Settings; onSave: (settings: Settings) => void }) {
   const [gateway, setGateway] = useState(settings.gateway)
   const [su, setSu] = useState(settings.su)
   const [cus, setCus] = useState(settings.cus.join('\n'))
   const [checkpointEvery, setCheckpointEvery] = useState(String(settings.checkpointEvery))
   const [cuWindow, setCuWindow] = useState(String(settings.cuWindow))
+  const [hostProfiles, setHostProfiles] = useState(settings.hostProfiles.join('\n'))
   const [problem, setProblem] = useState<string | undefined>()
   const [saved, setSaved] = useState(false)
   const save = (event: FormEvent) => {
     event.preventDefault()
-    const next: Settings = { gateway: gateway.trim(), su: su.trim(), cus: cus.split(/\s+/).filter(Boolean), checkpointEvery: Number(checkpointEvery), cuWindow: Number(cuWindow) }
+    const next: Settings = {
+      gateway: gateway.trim(),
+      su: su.trim(),
+      cus: cus.split(/\s+/).filter(Boolean),
+      checkpointEvery: Number(checkpointEvery),
+      cuWindow: Number(cuWindow),
+      hostProfiles: hostProfiles
+        .split('\n')
+        .map((line) => line.trim())
+        .filter(Boolean),
+    }
     const wrong = settingsProblem(next)
     setProblem(wrong)
     if (wrong) return
@@ -63,6 +76,7 @@ export function SettingsPage({ settings, onSave }: { settings: Settings; onSave:
     setCus(defaultSettings.cus.join('\n'))
     setCheckpointEvery(String(defaultSettings.checkpointEvery))
     setCuWindow(String(defaultSettings.cuWindow))
+    setHostProfiles(defaultSettings.hostProfiles.join('\n'))
   }
   return (
     <form className="settings" onSubmit={save}>
@@ -84,6 +98,24 @@ export function SettingsPage({ settings, onSave }: { settings: Settings; onSave:
         Message results asked of each CU at once
         <input type="number" min={1} step={1} value={cuWindow} onChange={(e) => setCuWindow(e.target.value)} />
       </label>
+      <label>
+        Other CU hosts to try (host profiles), one per line: <code>{hostProfileSyntax}</code>
+        <textarea value={hostProfiles} onChange={(e) => setHostProfiles(e.target.value)} rows={2} spellCheck={false} />
+      </label>
+      <details className="host-profiles">
+        <summary>Host profiles always tried</summary>
+        <p className="muted">
+          A CU's memory (its state, its checkpoints' SHA-256) holds where it is installed and which ao-loader it runs; its results do not. When a CU's memory
+          differs while its results agree, its memory is checked again under each of these, then under yours.
+        </p>
+        <ul>
+          {knownHostProfiles.map((p) => (
+            <li key={p.id}>
+              {p.label}: <code>{formatHostProfile(p)}</code>
+            </li>
+          ))}
+        </ul>
+      </details>
       <StorageUsage />
       <div className="unit-statuses" aria-live="polite">
         <h3>Saved endpoints</h3>
