@@ -27,20 +27,19 @@ type AoLoader = (binary: InstantiateWasm | Uint8Array, options: Record<string, u
 
 let loader: Promise<AoLoader> | undefined
 let host: HostProfile = defaultHostProfile
-let loadedVersion: AoLoaderVersion | undefined
+let loadedWith: HostProfile | undefined
 
 /**
- * Chooses the host profile this realm's ao-loader runs under: its version, and the program path
- * the glue writes into memory (given to the glue as `thisProgram`, which browsers otherwise
- * never set; Holoscope's default profile adds nothing). Called by `pinHostEnvironment` before
- * any module is loaded.
+ * Chooses the host profile this realm's ao-loader runs under: its version and, in a browser,
+ * the program name its glues write into memory (Node's glues read `process.argv[1]`, which
+ * `pinHostEnvironment` pins). Called by `pinHostEnvironment` before any module is loaded.
  *
- * @throws Error when this realm already loaded another ao-loader version (one per realm:
+ * @throws Error when this realm already loaded ao-loader for another host (one per realm:
  *   importing one patches the realm's `WebAssembly.compile`)
  */
 export function selectAoLoader(profile: HostProfile): void {
-  if (loadedVersion !== undefined && loadedVersion !== profile.aoLoader) {
-    throw new Error(`this evaluator realm already runs ao-loader ${loadedVersion}; host profile ${profile.id} needs ${profile.aoLoader}: start a new worker for it`)
+  if (loadedWith && (loadedWith.aoLoader !== profile.aoLoader || loadedWith.programPath !== profile.programPath)) {
+    throw new Error(`this evaluator realm already runs ao-loader ${loadedWith.aoLoader} for host profile ${loadedWith.id}; host profile ${profile.id} needs a new worker`)
   }
   host = profile
 }
@@ -52,18 +51,12 @@ export function selectAoLoader(profile: HostProfile): void {
  * deterministic versions. Run one process per realm (a worker).
  */
 export function loadAoLoader(): Promise<AoLoader> {
-  const version = host.aoLoader
-  loadedVersion ??= version
-  loader ??= (isNode() ? importForNode(version) : import('./aoLoaderForBrowser.ts').then((m) => m.aoLoaderForBrowser(version))).then((mod) => {
-    const fn = ((mod as { default?: unknown }).default ?? mod) as AoLoader
-    return (binary, options) => withHost(fn, binary, options)
+  const { aoLoader: version, programPath } = (loadedWith ??= host)
+  loader ??= (isNode() ? importForNode(version) : import('./aoLoaderForBrowser.ts').then((m) => m.aoLoaderForBrowser(version, programPath))).then((mod) => {
+    const fn = (mod as { default?: unknown }).default ?? mod
+    return fn as AoLoader
   })
   return loader
-}
-
-// The host's program path goes in as the glue's `thisProgram` (read when an instance is made).
-function withHost(fn: AoLoader, binary: InstantiateWasm | Uint8Array, options: Record<string, unknown>): Promise<AoLoaderHandle> {
-  return fn(binary, host.programPath === defaultHostProfile.programPath ? options : { thisProgram: host.programPath, ...options })
 }
 
 function isNode(): boolean {
@@ -71,8 +64,10 @@ function isNode(): boolean {
   return typeof versions?.node === 'string'
 }
 
+// The npm names of the bundled versions (0.0.44 is an npm alias).
+const nodePackages: Record<AoLoaderVersion, string> = { '0.0.49': '@permaweb/ao-loader', '0.0.44': 'ao-loader-0.0.44' }
+
 // Hidden from the bundler: browser builds load ao-loader through aoLoaderForBrowser only.
 function importForNode(version: AoLoaderVersion): Promise<unknown> {
-  const name = version === '0.0.44' ? 'ao-loader-0.0.44' : '@permaweb/ao-loader'
-  return import(/* @vite-ignore */ name)
+  return import(/* @vite-ignore */ nodePackages[version])
 }
