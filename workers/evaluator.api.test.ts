@@ -1,3 +1,4 @@
+import { setFlagsFromString } from 'node:v8'
 import { expose, transfer, wrap, type Remote } from 'comlink'
 import { afterEach, describe, expect, it } from 'vitest'
 import { loadFixture } from '../processes/loadFixture.ts'
@@ -5,6 +6,7 @@ import { generateTokenLog } from '../processes/tokenLog.ts'
 import { moduleOptionsFromTags } from '../src/core/module/moduleOptionsFromTags.ts'
 import { createWorkerEvaluator } from '../src/eval/createWorkerEvaluator.ts'
 import { spawnNodeWorker } from '../src/eval/node/spawnNodeWorker.ts'
+import { aosReferenceLog, balancesDryRun, loadAosCuReference, memoryDifference, resultSha256 } from '../src/eval/reference/aosCuReference.ts'
 import { createEvaluatorApi, type EvaluatorApi, type PortStep, type Step, type StepPort } from './evaluator.api.ts'
 
 // The worker API without a worker: exposed on one end of a MessageChannel, called through
@@ -49,6 +51,36 @@ describe('the evaluator API over a MessageChannel', () => {
     } finally {
       reference.terminate()
     }
+  })
+
+  it('runs a real aos module (aos-sqlite, wasm64): the CU way\'s recorded results, memory at chosen nonces and Balances dry-run', async () => {
+    // memory64 is behind a flag in Node 20: here the API runs in this process, not in a worker that sets it.
+    setFlagsFromString('--experimental-wasm-memory64')
+    const fixture = await loadFixture('aos-sqlite')
+    const log = aosReferenceLog(fixture)
+    const reference = await loadAosCuReference(fixture, log)
+    const env = { Process: log.process, Module: log.module }
+    const api = connect()
+    expect(await api.load(fixture.wasm, moduleOptionsFromTags(log.module.Tags, log.process.Tags), 'hot')).toEqual({ ok: true })
+    const stepChannel = new MessageChannel()
+    channels.push(stepChannel)
+    const steps: Step[] = []
+    stepChannel.port1.onmessage = (event: MessageEvent<PortStep>) => void steps.push(event.data.step)
+    await api.connect(transfer(stepChannel.port2 as StepPort, [stepChannel.port2]))
+    // In runs ending at the nonces the reference has memory for, each followed by a digest.
+    let from = 0
+    for (const [i, msg] of log.messages.entries()) {
+      const expected = reference.memory[msg.Nonce!]
+      if (!expected) continue
+      for (let at = from; at <= i; at += 16) await api.evaluateOnPort(1, log.messages.slice(at, Math.min(at + 16, i + 1)), env)
+      expect(await memoryDifference((length) => api.digest(length), expected), `memory after nonce ${msg.Nonce}`).toBeUndefined()
+      from = i + 1
+    }
+    expect(from).toBe(log.messages.length)
+    while (steps.length < log.messages.length) await new Promise((resolve) => setTimeout(resolve, 5))
+    steps.forEach((step, i) => expect(resultSha256(step.result), `nonce ${log.messages[i]!.Nonce}: ${JSON.stringify(step.result).slice(0, 400)}`).toBe(reference.results[i]))
+    expect(reference.errors.length).toBeGreaterThanOrEqual(3)
+    expect(await api.query(balancesDryRun(log), env)).toEqual(reference.balances)
   })
 
   it('reports a module that does not load as data, not as a thrown error', async () => {

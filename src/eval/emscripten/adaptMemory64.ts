@@ -30,9 +30,12 @@ export function adaptMemory64(exports: WebAssembly.Exports, format: string, faul
         return Number(previous)
       } catch (error) {
         if (!(error instanceof RangeError)) {
+          // The next step goes in the message: only name and message cross a worker boundary.
+          const host = hostName()
+          const cause = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
           faults.record(
-            `This ${hostName()} could not grow the module's ${format} memory: ${error instanceof Error ? error.message : String(error)}`,
-            "The result would be this runtime's failure, not the module's. Try a current Chromium or Firefox, or the command line (npm run holoscope).",
+            `This ${host} could not grow the module's ${format} memory (${cause}), so its results would be this ${host}'s failure, not the module's: ${nextStep(host)}`,
+            "The emscripten glue grows memory itself and reports a failed grow as the module's own out-of-memory error; only a RangeError (no room left) is the module's, as on a CU.",
             error,
           )
         }
@@ -42,7 +45,13 @@ export function adaptMemory64(exports: WebAssembly.Exports, format: string, faul
   })
 }
 
-function hostName(): string {
+function hostName(): 'Node.js runtime' | 'browser' {
   const versions = (globalThis as { process?: { versions?: { node?: unknown } } }).process?.versions
   return typeof versions?.node === 'string' ? 'Node.js runtime' : 'browser'
+}
+
+function nextStep(host: 'Node.js runtime' | 'browser'): string {
+  return host === 'browser'
+    ? 'replay it in a current Chromium or Firefox, or with the command line (npm run holoscope -- replay).'
+    : "replay it in Holoscope's Node workers (they turn on memory64, behind --experimental-wasm-memory64 in Node 20) or in a current Chromium."
 }
