@@ -11,10 +11,10 @@ import { spawnNodeWorker } from '../src/eval/node/spawnNodeWorker.ts'
 const officialCu = knownHostProfiles.find((p) => p.id === 'official-cu-docker')!
 
 /** The results and the final memory SHA-256 of a fixture's token log replayed in a Node worker under `host`. */
-async function replay(fixtureName: string, host: HostProfile | undefined) {
+async function replay(fixtureName: string, host: HostProfile | undefined, mode: 'hot' | 'cu' = 'hot') {
   const fixture = await loadFixture(fixtureName)
   const log = generateTokenLog({ moduleTags: fixture.tags, count: 12, seed: 5 })
-  const evaluator = await createWorkerEvaluator(spawnNodeWorker, fixture.wasm, moduleOptionsFromTags(fixture.tags), { hostProfile: host })
+  const evaluator = await createWorkerEvaluator(spawnNodeWorker, fixture.wasm, moduleOptionsFromTags(fixture.tags), { hostProfile: host, mode })
   try {
     const steps = await evaluator.evaluate(log.messages, { Process: log.process, Module: log.module })
     return { results: steps.map((s) => s.result), sha256: (await evaluator.digest()).sha256 }
@@ -49,5 +49,12 @@ describe('evaluator workers under host profiles', () => {
     expect(newer.sha256).toBe(plain.sha256)
     expect(older.results).toEqual(plain.results)
     expect(older.sha256).not.toBe(plain.sha256)
+  })
+
+  it("gives under ao-loader 0.0.44 hot the memory of ao-loader 0.0.44 the CU's way (its per-message memory copy, skipped when hot, changes nothing)", async () => {
+    for (const name of ['lua-token', 'lua-token4']) {
+      const [hot, cuWay] = await Promise.all([replay(name, officialCu, 'hot'), replay(name, officialCu, 'cu')])
+      expect(hot).toEqual(cuWay)
+    }
   })
 })

@@ -1,6 +1,7 @@
 import type { AoEnv, AoMessage } from '../../core/message/types.ts'
 import { defaultHostProfile } from '../../core/host/knownHostProfiles.ts'
 import type { AoLoaderVersion, HostProfile } from '../../core/host/types.ts'
+import { evaluateCommonJs, patchAoLoaderSource } from './patchAoLoaderSource.ts'
 
 /** What ao-loader's `handle` resolves to. */
 export type AoLoaderResult = {
@@ -64,10 +65,17 @@ function isNode(): boolean {
   return typeof versions?.node === 'string'
 }
 
-// The npm names of the bundled versions (0.0.44 is an npm alias).
-const nodePackages: Record<AoLoaderVersion, string> = { '0.0.49': '@permaweb/ao-loader', '0.0.44': 'ao-loader-0.0.44' }
-
 // Hidden from the bundler: browser builds load ao-loader through aoLoaderForBrowser only.
-function importForNode(version: AoLoaderVersion): Promise<unknown> {
-  return import(/* @vite-ignore */ nodePackages[version])
+// 0.0.49 is imported as published; 0.0.44 (an npm alias) is read and run with its memory copy
+// made optional (`patchAoLoaderSource`), through Node's built-ins got at run time.
+async function importForNode(version: AoLoaderVersion): Promise<unknown> {
+  if (version === '0.0.49') return import(/* @vite-ignore */ nodePackage)
+  const getBuiltin = (process as unknown as { getBuiltinModule(name: string): unknown }).getBuiltinModule
+  const { createRequire } = getBuiltin('node:module') as typeof import('node:module')
+  const { readFileSync } = getBuiltin('node:fs') as typeof import('node:fs')
+  const { dirname } = getBuiltin('node:path') as typeof import('node:path')
+  const filename = createRequire(import.meta.url).resolve('ao-loader-0.0.44')
+  return evaluateCommonJs(patchAoLoaderSource(readFileSync(filename, 'utf8'), version), { require: createRequire(filename), filename, dirname: dirname(filename) })
 }
+
+const nodePackage = '@permaweb/ao-loader'
