@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { formatHostProfile } from '../src/core/host/parseHostProfile.ts'
@@ -21,6 +22,8 @@ export type DevnetOptions = {
   /** How many CUs (default 2), each with its own wallet, port and faults. */
   cus?: number
   cuFaults?: (CuFaults | undefined)[]
+  /** How each CU calls ao-loader: `hot` (default) or `cu`, copying memory in and out as the official CU does. */
+  cuModes?: ('hot' | 'cu' | undefined)[]
   /** The host profile each CU's evaluator workers run under (default: Holoscope's pinned host). */
   cuHosts?: (HostProfile | undefined)[]
   /** A checkpoint every K messages on each CU (default 100). */
@@ -62,11 +65,16 @@ export type Devnet = {
  * public AO HTTP APIs, so clients cannot tell it from the real network.
  */
 export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
-  const { dir, fresh = false, ports = {}, cus: cuCount = 2, cuFaults = [], cuHosts = [], checkpointEvery = 100, log = () => undefined } = options
+  const { dir, fresh = false, ports = {}, cus: cuCount = 2, cuFaults = [], cuModes = [], cuHosts = [], checkpointEvery = 100, log = () => undefined } = options
   const stateDir = join(dir, 'state')
-  if (fresh) rmSync(stateDir, { recursive: true, force: true })
-  mkdirSync(stateDir, { recursive: true })
   const seedFile = join(stateDir, 'seed.json')
+  const plan = options.seed === undefined || options.seed === 'demo' ? demoPlan : options.seed === 'none' ? { processes: [] } : options.seed
+  const planKey = createHash('sha256').update(JSON.stringify(plan)).digest('hex')
+  // A state seeded by another plan (an older demo plan) lacks what this one seeds: start over.
+  const stale = !fresh && existsSync(seedFile) && (JSON.parse(readFileSync(seedFile, 'utf8')) as { plan?: string }).plan !== planKey
+  if (stale) log('the state was seeded by another plan: seeding again (the wallets are kept)')
+  if (fresh || stale) rmSync(stateDir, { recursive: true, force: true })
+  mkdirSync(stateDir, { recursive: true })
   const cuNames = Array.from({ length: cuCount }, (_, i) => `cu-${i}`)
   const userNames = Array.from({ length: 10 }, (_, i) => `user-${i}`)
   const started = Date.now()
@@ -85,7 +93,7 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
     const cus: Cu[] = []
     for (const [i, name] of cuNames.entries()) {
       const faults = cuFaults[i]
-      const cu = await startCu({ port: ports.cus?.[i] ?? 0, wallet: wallets[name]!, gatewayUrl: gateway.url, checkpointEvery, ...(faults ? { faults } : {}), host: cuHosts[i] })
+      const cu = await startCu({ port: ports.cus?.[i] ?? 0, wallet: wallets[name]!, gatewayUrl: gateway.url, checkpointEvery, ...(faults ? { faults } : {}), ...(cuModes[i] ? { mode: cuModes[i] } : {}), host: cuHosts[i] })
       stops.push(() => cu.stop())
       cus.push(cu)
     }
@@ -97,7 +105,6 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
     let seeded: Seeded = { modules: [], processes: [] }
     if (existsSync(seedFile)) seeded = JSON.parse(readFileSync(seedFile, 'utf8')) as Seeded
     else {
-      const plan = options.seed === undefined || options.seed === 'demo' ? demoPlan : options.seed === 'none' ? { processes: [] } : options.seed
       if (plan.processes.length || plan.pingPairs) {
         log('seeding (once; kept in the state directory)…')
         const seedStarted = Date.now()
@@ -107,6 +114,7 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
             muUrl: mu.url,
             muIdle: () => mu.idle(),
             scheduler: su.address,
+            muAddress: mu.address,
             deployer: wallets.deployer!,
             users: userNames.map((n) => wallets[n]!),
             log,
@@ -115,7 +123,7 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
         )
         log(`seeded in ${((Date.now() - seedStarted) / 1000).toFixed(1)} s`)
       }
-      writeFileSync(seedFile, JSON.stringify(seeded, null, 2))
+      writeFileSync(seedFile, JSON.stringify({ ...seeded, plan: planKey }, null, 2))
     }
     const processes = await Promise.all(
       seeded.processes.map(async (p) => {

@@ -8,10 +8,16 @@ import { fakeId, mulberry32, type LocalLog } from './tokenLog.ts'
 /** Holoscope's own token handlers for aos (processes/aos/token.lua), loaded by an `Eval`. */
 export const aosTokenSource = readFileSync(new URL('./aos/token.lua', import.meta.url), 'utf8')
 
-/** The process tags aos gives a process it spawns (besides Data-Protocol, Variant, Type, Module, Scheduler). */
-export function aosProcessTags(name: string, authority: string): Tag[] {
+/** Holoscope's guest book for aos with SQLite (processes/aos/visits.lua), loaded by an `Eval`. */
+export const aosGuestBookSource = readFileSync(new URL('./aos/visits.lua', import.meta.url), 'utf8')
+
+/**
+ * The process tags aos gives a process it spawns, besides Data-Protocol, Variant, Type, Module,
+ * Scheduler and Name. `authority` is whom the process trusts to relay messages from other
+ * processes (on AO, the MU's wallet): aos ignores a relayed message from anyone else.
+ */
+export function aosProcessTags(authority: string): Tag[] {
   return [
-    { name: 'Name', value: name },
     { name: 'App-Name', value: 'aos' },
     { name: 'aos-Version', value: '2.0.6' },
     { name: 'Authority', value: authority },
@@ -53,7 +59,7 @@ export function generateAosTokenLog(options: AosTokenLogOptions): LocalLog {
   const process = {
     Id: processId,
     Owner: owner,
-    Tags: [...base('Process'), { name: 'Module', value: fakeId('aos-module') }, { name: 'Scheduler', value: fakeId('scheduler') }, ...aosProcessTags('Holoscope aos Test Token', fakeId('mu'))],
+    Tags: [...base('Process'), { name: 'Module', value: fakeId('aos-module') }, { name: 'Scheduler', value: fakeId('scheduler') }, { name: 'Name', value: 'Holoscope aos Test Token' }, ...aosProcessTags(fakeId('mu'))],
   }
   const module = { Id: fakeId('aos-module'), Owner: fakeId('module-owner'), Tags: moduleTags }
   const t0 = 1_750_000_000_000

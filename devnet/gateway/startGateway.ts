@@ -51,6 +51,8 @@ type ArLocalInstance = {
 
 const internalHeader = 'x-devnet-internal'
 const maxBundleBytes = 8 * 1024 * 1024
+/** The largest bundle posted with its data in the body (base64url in JSON, under arlocal's 15 MB limit). */
+const inlineBundleBytes = 10 * 1024 * 1024
 
 /**
  * Starts arlocal as the devnet gateway, on 127.0.0.1 only, with the routes it lacks:
@@ -157,9 +159,16 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     if (!res.ok) throw new Error(`arlocal /mint failed: ${res.status}`)
     funded.add(address)
   }
-  const mine = async () => {
-    const res = await fetch(`${url}/mine`)
-    if (!res.ok) throw new Error(`arlocal /mine failed: ${res.status}`)
+  // One mine at a time: arlocal's /mine unbundles every unmined bundle, and two at once insert
+  // the same items twice (a UNIQUE constraint error, answered 404).
+  let mining: Promise<unknown> = Promise.resolve()
+  const mine = (): Promise<void> => {
+    const next = mining.then(async () => {
+      const res = await fetch(`${url}/mine`)
+      if (!res.ok) throw new Error(`arlocal /mine failed: ${res.status}`)
+    })
+    mining = next.catch(() => undefined)
+    return next
   }
   const post = async (wallet: Wallet, data: Uint8Array, tags: { name: string; value: string }[]) => {
     await fund(wallet.address)
@@ -197,7 +206,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         const bundle = await bundleAndSignData(items, signer)
         const tx = await bundle.toTransaction({}, arweave, bundler.jwk)
         await arweave.transactions.sign(tx, bundler.jwk)
-        const res = await arweave.transactions.post(tx)
+        // With its data in the body (arlocal takes 15 MB of JSON), arlocal unbundles the items
+        // before it answers. Posted in chunks, it unbundles in the background, racing /mine,
+        // which unbundles too: the same items inserted twice (a UNIQUE constraint error).
+        const res = bytes <= inlineBundleBytes ? await arweave.api.post('tx', tx) : await arweave.transactions.post(tx)
         if (res.status !== 200 && res.status !== 208) throw new Error(`arlocal refused the bundle: ${res.status}`)
         await mine()
         for (const p of batch) p.done()
