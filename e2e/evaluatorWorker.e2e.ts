@@ -7,11 +7,12 @@ import { generateTokenLog, type LocalLog } from '../processes/tokenLog.ts'
 import type { Step } from '../workers/evaluator.api.ts'
 import { spawnNodeWorker } from '../src/eval/node/spawnNodeWorker.ts'
 import { replayLocalLog } from '../src/replay/replayLocalLog.ts'
+import { aosReferenceLog, balancesDryRun, loadAosCuReference, resultSha256 } from '../src/eval/reference/aosCuReference.ts'
+import type { HarnessOutcome, HarnessReplayOptions } from './harness/main.ts'
 import { launchChromium } from './support/launchChromium.ts'
 import { serveStatic } from './support/serveStatic.ts'
 
-type Outcome = { ok: true; steps: Step[] } | { ok: false; name: string; message: string }
-type HarnessWindow = { holoscopeReplay(wasmUrl: string, log: LocalLog, mode?: string, timeoutMs?: number): Promise<Outcome> }
+type HarnessWindow = { holoscopeReplay(wasmUrl: string, log: LocalLog, options?: HarnessReplayOptions): Promise<HarnessOutcome> }
 
 let browser: Browser
 let page: Page
@@ -35,6 +36,10 @@ afterAll(async () => {
   await server?.close()
 })
 
+function replayInChromium(name: string, log: LocalLog, options: HarnessReplayOptions = {}): Promise<HarnessOutcome> {
+  return page.evaluate(([url, log, options]) => (window as unknown as HarnessWindow).holoscopeReplay(url, log, options), [`/fixtures/${name}.wasm`, log, options] as const)
+}
+
 async function inNode(name: string, log: LocalLog): Promise<Step[]> {
   const { wasm } = await loadFixture(name)
   return (await replayLocalLog({ wasm, log, spawn: spawnNodeWorker, digests: true })).steps
@@ -44,10 +49,7 @@ describe.each(['lua-token', 'lua-token4', 'as-token'])('%s in a Web Worker in Ch
   it('gives the same results and memory SHA-256 after every message as in Node', async () => {
     const fixture = await loadFixture(name)
     const log = generateTokenLog({ moduleTags: fixture.tags, count: 150, seed: 3, traps: true })
-    const outcome = await page.evaluate(
-      ([url, log]) => (window as unknown as HarnessWindow).holoscopeReplay(url, log),
-      [`/fixtures/${name}.wasm`, log] as const,
-    )
+    const outcome = await replayInChromium(name, log)
     if (!outcome.ok) throw new Error(`${outcome.name}: ${outcome.message}`)
     const expected = await inNode(name, log)
     expect(outcome.steps).toHaveLength(log.messages.length)
@@ -62,11 +64,45 @@ describe.each(['lua-token', 'lua-token4', 'as-token'])('%s in a Web Worker in Ch
     const fixture = await loadFixture(name)
     const log = generateTokenLog({ moduleTags: fixture.tags, count: 2, seed: 3, failures: false })
     log.messages.push({ ...log.messages[1]!, Id: 'endless', Nonce: 3, Tags: [{ name: 'Action', value: 'Spin' }] })
-    const outcome = await page.evaluate(
-      ([url, log]) => (window as unknown as HarnessWindow).holoscopeReplay(url, log, 'hot', 1500),
-      [`/fixtures/${name}.wasm`, log] as const,
-    )
+    const outcome = await replayInChromium(name, log, { messageTimeoutMs: 1500 })
     expect(outcome).toMatchObject({ ok: false, name: 'EvaluationTimeoutError' })
     expect(outcome.ok === false && outcome.message).toMatch(/message endless \(nonce 3\) did not finish within 1\.5 s/)
+  })
+})
+
+// Real aos modules: aos 2.0.6 (wasm64: an i64 memory, whose grow takes a BigInt in Chromium) and
+// aos 2.0.4 (wasm32 emscripten4), over an aos token log, against ao-loader called the CU way in a
+// Node worker (recorded: it costs about a second per message; src/eval/reference/).
+describe.each(['aos-2.0.6', 'aos-2.0.4-32'])('%s in a Web Worker in Chromium', (name) => {
+  it('gives the results, memory SHA-256 at chosen nonces and Balances dry-run of Node\'s CU way', async () => {
+    const fixture = await loadFixture(name)
+    const log = aosReferenceLog(fixture)
+    const reference = await loadAosCuReference(fixture, log)
+    const outcome = await replayInChromium(name, log, { digestAt: Object.keys(reference.memory).map(Number), query: balancesDryRun(log) })
+    if (!outcome.ok) throw new Error(`${outcome.name}: ${outcome.message}`)
+    expect(outcome.steps).toHaveLength(log.messages.length)
+    for (const [i, step] of outcome.steps.entries()) {
+      expect(resultSha256(step.result), `nonce ${log.messages[i]!.Nonce}: ${JSON.stringify(step.result).slice(0, 400)}`).toBe(reference.results[i])
+      const expected = reference.memory[log.messages[i]!.Nonce!]
+      if (!expected) continue
+      // The page digests whole memories: a fresh run grows its heap as the CU way does, to the same length.
+      expect(step.memory, `memory after nonce ${log.messages[i]!.Nonce}`).toEqual(expected)
+    }
+    expect(outcome.steps.flatMap((s, i) => (s.result.Error === undefined ? [] : [log.messages[i]!.Nonce]))).toEqual(reference.errors)
+    expect(outcome.query).toEqual(reference.balances)
+  })
+})
+
+describe('a wasm64 module in a browser whose memories cannot grow', () => {
+  it('ends the run with EvaluatorHostError naming the memory growth, not with results carrying Error', async () => {
+    const fixture = await loadFixture('aos-2.0.6')
+    const log = aosReferenceLog(fixture)
+    const outcome = await replayInChromium('aos-2.0.6', log, { digestAt: [], worker: 'faulty-grow' })
+    expect(outcome).toMatchObject({ ok: false, name: 'EvaluatorHostError' })
+    if (outcome.ok) return
+    expect(outcome.message).toMatch(/could not grow the module's wasm64-unknown-emscripten-draft_2024_02_15 memory/)
+    expect(outcome.message).toMatch(/TypeError: Cannot convert \d+ to a BigInt/)
+    // Stopped at the message that needed more memory, long before the end of the log.
+    expect(outcome.steps).toBeLessThan(5)
   })
 })

@@ -7,6 +7,7 @@ import { generateTokenLog, type LocalLog } from '../processes/tokenLog.ts'
 import { moduleOptionsFromTags } from '../src/core/module/moduleOptionsFromTags.ts'
 import { createWorkerEvaluator } from '../src/eval/createWorkerEvaluator.ts'
 import { spawnNodeWorker } from '../src/eval/node/spawnNodeWorker.ts'
+import { aosReferenceLog, loadAosCuReference } from '../src/eval/reference/aosCuReference.ts'
 import { launchChromium } from './support/launchChromium.ts'
 import { serveStatic } from './support/serveStatic.ts'
 
@@ -53,6 +54,54 @@ describe.each(['lua-token', 'as-token'])('the app replays a local %s module', (n
       expect(await page.getByText(new RegExp(`Replayed ${log.messages.length} messages \\(${errors} with Error\\)`)).count()).toBe(1)
     } finally {
       evaluator.terminate()
+      await page.close()
+    }
+  })
+})
+
+// Real aos modules, against ao-loader called the CU way in a Node worker (recorded: about a second
+// per message at aos's memory size; src/eval/reference/).
+describe.each(['aos-2.0.6', 'aos-2.0.4-32'])('the app replays the real %s module', (name) => {
+  it('shows every message and the final memory SHA-256 of Node\'s CU way', async () => {
+    const fixture = await loadFixture(name)
+    const log = aosReferenceLog(fixture)
+    const reference = await loadAosCuReference(fixture, log)
+    const last = reference.memory[log.messages[log.messages.length - 1]!.Nonce!]!
+    const page = await openApp()
+    try {
+      await choose(page, fixture.wasm, log)
+      await page.getByRole('button', { name: 'Replay' }).click()
+      expect(await page.getByTestId('memory-sha256').textContent({ timeout: 240_000 })).toBe(last.sha256)
+      const done = await page.getByText(/^Replayed /).textContent()
+      expect(done).toMatch(new RegExp(`Replayed ${log.messages.length} messages \\(${reference.errors.length} with Error\\)`))
+      expect(done).toContain(`Memory: ${last.length.toLocaleString('en-US')} bytes`)
+    } finally {
+      await page.close()
+    }
+  })
+})
+
+describe('the app in a browser whose memories cannot grow', () => {
+  it('stops a wasm64 replay with an alert naming the memory growth and what to do, not results with Error', async () => {
+    const fixture = await loadFixture('aos-2.0.6')
+    const page = await browser.newPage()
+    // The app's own evaluator worker, in a host where every memory grow throws a TypeError (as an
+    // i64 memory's grow does in Chromium when handed the Number ao-loader's wasm64 glue passes).
+    await page.route(/\/assets\/evaluator\.worker-[^/]*\.js$/, async (route) => {
+      const response = await route.fetch()
+      const patch = `{ const grow = WebAssembly.Memory.prototype.grow; WebAssembly.Memory.prototype.grow = function (delta) { if (Number(delta) > 0) throw new TypeError('Cannot convert ' + String(delta) + ' to a BigInt'); return grow.call(this, delta) } }\n`
+      await route.fulfill({ response, body: patch + (await response.text()) })
+    })
+    try {
+      await page.goto(`${server.url}/#/local`)
+      await page.getByRole('heading', { name: 'Replay a local module' }).waitFor()
+      await choose(page, fixture.wasm, aosReferenceLog(fixture))
+      await page.getByRole('button', { name: 'Replay' }).click()
+      const alert = await page.getByRole('alert').textContent({ timeout: 120_000 })
+      expect(alert).toMatch(/This browser could not grow the module's wasm64-unknown-emscripten-draft_2024_02_15 memory \(TypeError: Cannot convert \d+ to a BigInt\)/)
+      expect(alert).toMatch(/replay it in a current Chromium or Firefox, or with the command line/)
+      expect(await page.getByText(/^Replayed /).count()).toBe(0)
+    } finally {
       await page.close()
     }
   })

@@ -1,16 +1,63 @@
 // A test page for the evaluator in a real Web Worker: the e2e spec calls window.holoscopeReplay.
 import type { LocalLog } from '../../src/core/message/parseLocalLog.ts'
+import type { AoMessage, EvalResult } from '../../src/core/message/types.ts'
+import { moduleOptionsFromTags } from '../../src/core/module/moduleOptionsFromTags.ts'
 import { spawnBrowserWorker } from '../../src/eval/browser/spawnBrowserWorker.ts'
 import type { EvaluatorMode } from '../../src/eval/createEvaluator.ts'
-import { replayLocalLog } from '../../src/replay/replayLocalLog.ts'
+import { createWorkerEvaluator, type WorkerHandle } from '../../src/eval/createWorkerEvaluator.ts'
+import type { Step } from '../../workers/evaluator.api.ts'
 
-async function holoscopeReplay(wasmUrl: string, log: LocalLog, mode: EvaluatorMode = 'hot', messageTimeoutMs = 60_000) {
+/** Options of `holoscopeReplay`. */
+export type HarnessReplayOptions = {
+  mode?: EvaluatorMode
+  messageTimeoutMs?: number
+  /** Memory digests after every message (`'all'`, the default) or after the messages with these nonces only. */
+  digestAt?: 'all' | number[]
+  /** A read-only message to run on the state after the last message. */
+  query?: AoMessage
+  /** `'faulty-grow'`: a worker whose host refuses every memory growth with a TypeError. */
+  worker?: 'app' | 'faulty-grow'
+}
+
+/** What `holoscopeReplay` gives back: the steps (a step has `memory` when it was digested), or the error's name and message. */
+export type HarnessOutcome = { ok: true; steps: Step[]; query?: EvalResult } | { ok: false; name: string; message: string; steps: number }
+
+function spawnFaultyGrowWorker(): WorkerHandle {
+  const worker = new Worker(new URL('./faultyGrow.worker.ts', import.meta.url), { type: 'module', name: 'holoscope-evaluator-faulty-grow' })
+  return {
+    endpoint: worker,
+    terminate: () => worker.terminate(),
+    onCrash: (listener) => worker.addEventListener('error', (event) => listener(new Error(event.message || 'the evaluator worker failed to start'))),
+  }
+}
+
+async function holoscopeReplay(wasmUrl: string, log: LocalLog, options: HarnessReplayOptions = {}): Promise<HarnessOutcome> {
+  const { mode = 'hot', messageTimeoutMs = 60_000, digestAt = 'all', query, worker = 'app' } = options
+  const steps: Step[] = []
   try {
     const wasm = new Uint8Array(await (await fetch(wasmUrl)).arrayBuffer())
-    const { steps } = await replayLocalLog({ wasm, log, spawn: spawnBrowserWorker, mode, messageTimeoutMs, digests: true })
-    return { ok: true as const, steps }
+    const spawn = worker === 'faulty-grow' ? spawnFaultyGrowWorker : spawnBrowserWorker
+    const evaluator = await createWorkerEvaluator(spawn, wasm, moduleOptionsFromTags(log.module.Tags, log.process.Tags), { mode, messageTimeoutMs })
+    const env = { Process: log.process, Module: log.module }
+    try {
+      if (digestAt === 'all') steps.push(...(await evaluator.evaluate(log.messages, env, true, undefined)))
+      else {
+        // In runs ending at the chosen nonces, each followed by a digest of the memory.
+        let from = 0
+        for (const [i, msg] of log.messages.entries()) {
+          const last = i === log.messages.length - 1
+          if (!digestAt.includes(msg.Nonce!) && !last) continue
+          steps.push(...(await evaluator.evaluate(log.messages.slice(from, i + 1), env)))
+          if (digestAt.includes(msg.Nonce!)) steps[i] = { ...steps[i]!, memory: await evaluator.digest() }
+          from = i + 1
+        }
+      }
+      return { ok: true, steps, ...(query ? { query: await evaluator.query(query, env) } : {}) }
+    } finally {
+      evaluator.terminate()
+    }
   } catch (error) {
-    return { ok: false as const, name: (error as Error).name, message: (error as Error).message }
+    return { ok: false, name: (error as Error).name, message: (error as Error).message, steps: steps.length }
   }
 }
 
