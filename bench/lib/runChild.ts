@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url'
 
 /**
  * Runs a TypeScript file of `bench/` in a fresh Node process (through tsx), so that every
- * measurement starts from a clean realm (ao-loader replaces a realm's clocks) and heap.
+ * measurement starts from a clean realm (ao-loader replaces a realm's clocks) and heap, with
+ * memory64 on (wasm64 modules; behind a flag in Node 20).
  *
  * @param file the file, relative to `bench/`
  * @returns the JSON its last line of stdout holds
@@ -11,7 +12,7 @@ import { fileURLToPath } from 'node:url'
  */
 export function runChild<T>(file: string, args: string[]): Promise<T> {
   const path = fileURLToPath(new URL(`../${file}`, import.meta.url))
-  const child = spawn(process.execPath, ['--import', 'tsx', path, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, ['--experimental-wasm-memory64', '--import', 'tsx', path, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
   let stdout = ''
   let stderr = ''
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
