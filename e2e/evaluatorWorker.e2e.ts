@@ -8,7 +8,7 @@ import type { Step } from '../workers/evaluator.api.ts'
 import { spawnNodeWorker } from '../src/eval/node/spawnNodeWorker.ts'
 import { replayLocalLog } from '../src/replay/replayLocalLog.ts'
 import { aosReferenceLog, balancesDryRun, loadAosCuReference, resultSha256 } from '../src/eval/reference/aosCuReference.ts'
-import type { HarnessOutcome, HarnessReplayOptions } from './harness/main.ts'
+import type { GrowProbe, HarnessOutcome, HarnessReplayOptions } from './harness/main.ts'
 import { launchChromium } from './support/launchChromium.ts'
 import { serveStatic } from './support/serveStatic.ts'
 
@@ -78,18 +78,30 @@ describe.each(['aos-2.0.6', 'aos-2.0.4-32'])('%s in a Web Worker in Chromium', (
     const fixture = await loadFixture(name)
     const log = aosReferenceLog(fixture)
     const reference = await loadAosCuReference(fixture, log)
-    const outcome = await replayInChromium(name, log, { digestAt: Object.keys(reference.memory).map(Number), query: balancesDryRun(log) })
+    // Memory after the failures the reference has it for (their rollback), mid-log and at the end: a digest costs about a second.
+    const last = log.messages[log.messages.length - 1]!.Nonce!
+    const digestAt = Object.keys(reference.memory).map(Number).filter((nonce) => reference.errors.includes(nonce) || nonce === 150 || nonce === last)
+    const outcome = await replayInChromium(name, log, { digestAt, query: balancesDryRun(log) })
     if (!outcome.ok) throw new Error(`${outcome.name}: ${outcome.message}`)
     expect(outcome.steps).toHaveLength(log.messages.length)
     for (const [i, step] of outcome.steps.entries()) {
       expect(resultSha256(step.result), `nonce ${log.messages[i]!.Nonce}: ${JSON.stringify(step.result).slice(0, 400)}`).toBe(reference.results[i])
-      const expected = reference.memory[log.messages[i]!.Nonce!]
-      if (!expected) continue
+      if (!digestAt.includes(log.messages[i]!.Nonce!)) continue
       // The page digests whole memories: a fresh run grows its heap as the CU way does, to the same length.
-      expect(step.memory, `memory after nonce ${log.messages[i]!.Nonce}`).toEqual(expected)
+      expect(step.memory, `memory after nonce ${log.messages[i]!.Nonce}`).toEqual(reference.memory[log.messages[i]!.Nonce!])
     }
+    expect(digestAt.length).toBeGreaterThanOrEqual(4)
     expect(outcome.steps.flatMap((s, i) => (s.result.Error === undefined ? [] : [log.messages[i]!.Nonce]))).toEqual(reference.errors)
     expect(outcome.query).toEqual(reference.balances)
+  })
+})
+
+describe("Chromium's memory64", () => {
+  it('takes only a BigInt in an i64 memory\'s grow, where the wasm64 glue passes a Number; adaptMemory64 makes that Number grow it', async () => {
+    const probe = await page.evaluate(() => (window as unknown as { holoscopeGrowProbe(): GrowProbe }).holoscopeGrowProbe())
+    expect(probe.before).toBe('TypeError: Cannot convert 590.9999847412109 to a BigInt')
+    // The glue reads the old size as a Number; the page count is truncated, as a Number argument is.
+    expect(probe).toMatchObject({ after: 'returned number', pages: 591 })
   })
 })
 

@@ -5,6 +5,8 @@ import { moduleOptionsFromTags } from '../../src/core/module/moduleOptionsFromTa
 import { spawnBrowserWorker } from '../../src/eval/browser/spawnBrowserWorker.ts'
 import type { EvaluatorMode } from '../../src/eval/createEvaluator.ts'
 import { createWorkerEvaluator, type WorkerHandle } from '../../src/eval/createWorkerEvaluator.ts'
+import { adaptMemory64 } from '../../src/eval/emscripten/adaptMemory64.ts'
+import { createHostFaults } from '../../src/eval/emscripten/hostFaults.ts'
 import type { Step } from '../../workers/evaluator.api.ts'
 
 /** Options of `holoscopeReplay`. */
@@ -61,5 +63,25 @@ async function holoscopeReplay(wasmUrl: string, log: LocalLog, options: HarnessR
   }
 }
 
-Object.assign(window, { holoscopeReplay })
+/** What an i64 memory's grow does in this browser with a Number, as ao-loader's glue calls it, before and after `adaptMemory64`. */
+export type GrowProbe = { before: string; after: string; pages: number }
+
+function holoscopeGrowProbe(): GrowProbe {
+  const attempt = (memory: WebAssembly.Memory) => {
+    try {
+      return `returned ${typeof memory.grow(590.9999847412109)}`
+    } catch (error) {
+      return `${(error as Error).name}: ${(error as Error).message}`
+    }
+  }
+  // The final memory64 JS API: an i64 memory is made with `address: 'i64'` and BigInt sizes.
+  const descriptor = { initial: 1n, maximum: 1000n, address: 'i64' } as unknown as WebAssembly.MemoryDescriptor
+  const before = attempt(new WebAssembly.Memory(descriptor))
+  const memory = new WebAssembly.Memory(descriptor)
+  adaptMemory64({ memory }, 'wasm64-unknown-emscripten-draft_2024_02_15', createHostFaults())
+  const after = attempt(memory)
+  return { before, after, pages: memory.buffer.byteLength / 65536 }
+}
+
+Object.assign(window, { holoscopeReplay, holoscopeGrowProbe })
 document.getElementById('status')!.textContent = 'ready'
