@@ -70,3 +70,30 @@ describe('holoscope verify', () => {
     expect(noGateway.stderr).toMatch(/Could not check: .*127\.0\.0\.1:1/)
   })
 })
+
+describe('holoscope verify on real aos processes (aos 2.0.6 wasm64 token, aos with SQLite)', () => {
+  let devnet: Devnet
+
+  beforeAll(async () => {
+    devnet = await startTestDevnet({
+      cus: 2,
+      cuFaults: [undefined, { lieFrom: 6, lies: ['output'] }],
+      seed: {
+        processes: [
+          { name: 'cli aos token', fixture: 'aos-2.0.6', messages: 14, aos: 'token' },
+          { name: 'cli aos guest book', fixture: 'aos-sqlite', messages: 10, aos: 'guest-book' },
+        ],
+      },
+    })
+  })
+  afterAll(() => devnet?.stop())
+
+  it.each(['cli aos token', 'cli aos guest book'])('%s: verified against an honest CU, diverged at the lie against a lying one', async (name) => {
+    const seeded = devnet.ready.processes.find((p) => p.name === name)!
+    const run = await holoscope('verify', seeded.id, '--gateway', devnet.ready.gateway, '--cu', devnet.ready.cus[0]!.url, '--cu', devnet.ready.cus[1]!.url, '--json')
+    expect(run.code, run.stderr).toBe(1)
+    const out = JSON.parse(run.stdout) as { divergence: { nonce: number; field: string; cu: string }; cus: { status: string; nonce: number }[] }
+    expect(out.cus).toMatchObject([{ status: 'verified', nonce: seeded.latestNonce }, { status: 'diverged', nonce: 6 }])
+    expect(out.divergence).toMatchObject({ nonce: 6, field: 'Output', cu: devnet.ready.cus[1]!.url })
+  })
+})
