@@ -108,12 +108,13 @@ describe.each(['aos-2.0.6', 'aos-2.0.4-32'])('%s (a real aos module)', (name) =>
   })
 })
 
-describe('aos 2.0.6 in a hot evaluator with fixed rollback intervals', () => {
+describe('aos in a hot evaluator with fixed rollback intervals', () => {
   it.each([
-    [1, 23],
-    [7, 50],
-  ])('rolls back failing messages from a snapshot every %i messages, as the CU way does (to nonce %i)', async (interval, to) => {
-    const s = await setup('aos-2.0.6')
+    ['aos-2.0.6', 1, 23],
+    ['aos-2.0.6', 7, 50],
+    ['aos-2.0.4-32', 7, 50],
+  ] as const)('%s rolls back failing messages from a snapshot every %i messages, as the CU way does (to nonce %i)', async (name, interval, to) => {
+    const s = await setup(name)
     const end = messageIndex(s, to) + 1
     const hot = createHotEvaluator(await createEmscriptenEngine(await compileModule(s.fixture.wasm, s.options), s.options), s.options, { minInterval: interval, maxInterval: interval })
     for (const [i, msg] of s.log.messages.slice(0, end).entries()) {
