@@ -26,11 +26,11 @@ beforeAll(async () => {
   devnet = await startTestDevnet({
     cus: 2,
     cuModes: [undefined, 'cu'],
-    checkpointEvery: 15,
+    checkpointEvery: 10,
     seed: {
       processes: [
-        { name: 'e2e aos 2.0.6 token', fixture: 'aos-2.0.6', messages: 45, aos: 'token', processTransfers: 2 },
-        { name: 'e2e aos 2.0.4 wasm32 token', fixture: 'aos-2.0.4-32', messages: 35, aos: 'token' },
+        { name: 'e2e aos 2.0.6 token', fixture: 'aos-2.0.6', messages: 24, aos: 'token', processTransfers: 2 },
+        { name: 'e2e aos 2.0.4 wasm32 token', fixture: 'aos-2.0.4-32', messages: 24, aos: 'token' },
       ],
     },
   })
