@@ -101,6 +101,23 @@ describe('host profiles: an honest CU is never called diverged for its host', ()
   })
 })
 
+describe('host profiles that cannot be replayed', () => {
+  it('never turn a memory claim that differs into a divergence: the claim is noted as not checked', async () => {
+    // The first worker replays under Holoscope's host; every later one (a host profile's replay) fails to start.
+    let spawned = 0
+    const spawn: typeof spawnNodeWorker = () => {
+      if (spawned++ === 0) return spawnNodeWorker()
+      throw new Error('no worker for this host profile')
+    }
+    const verification = await verifyProcess({ processId, endpoints: { gateway: devnet.ready.gateway, cus: [cus[1]!] }, spawn })
+    verification.dispose()
+    const [verdict] = verification.verdicts as [Verdict]
+    expect(spawned).toBeGreaterThan(1)
+    expect(verdict).toMatchObject({ status: 'verified', nonce: latest, checked: { results: latest + 1, checkpoints: 0, state: false } })
+    expect(verdict.status === 'verified' && verdict.notes?.join(' ')).toMatch(/could not be checked under every host profile, so it is not called a divergence/)
+  })
+})
+
 // `holoscope verify` as a child process (asynchronously: devnet answers from this process).
 function holoscope(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {

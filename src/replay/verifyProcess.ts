@@ -264,11 +264,15 @@ export async function verifyProcess(options: VerifyOptions): Promise<Verificatio
         return settle(state, { held: true, notes: [] }, counter, messageId, trusted)
       }
       const divergence = found.divergence ?? outcome.divergence
+      if (found.notes.length) {
+        // A profile that could not be replayed might have reproduced the CU's memory: no accusation.
+        const note = `Its ${divergence.claim} at nonce ${divergence.nonce} differs from this replay's memory, and it could not be checked under every host profile, so it is not called a divergence: ${found.notes.join(' ')}`
+        return settle(state, { held: undefined, note }, counter, messageId, trusted)
+      }
       const tried = [defaultHostProfile, ...found.tried]
       const notes = [
         ...divergence.notes,
         `Its message results agree up to here (${state.checked.results} compared); its memory matches none of the host profiles it was replayed under: ${tried.map((p) => p.label).join('; ')}.`,
-        ...found.notes,
       ]
       settle(state, { held: false, divergence: { ...divergence, notes, hostProfiles: tried.map((p) => p.id) } }, counter, messageId, trusted)
     }
