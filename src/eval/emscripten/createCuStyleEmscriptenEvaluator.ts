@@ -41,7 +41,8 @@ export async function createCuStyleEmscriptenEvaluator(wasm: WebAssembly.Module,
     try {
       const raw = await target(memory, msg, env)
       faultsOf.get(target)?.check()
-      return [cuResult(raw as Partial<EvalResult>), new Uint8Array(raw.Memory)]
+      // ao-loader's Memory is already its own copy (HEAPU8.slice()): keep it, do not copy it again.
+      return [cuResult(raw as Partial<EvalResult>), raw.Memory instanceof Uint8Array ? raw.Memory : new Uint8Array(raw.Memory)]
     } catch (error) {
       if (error instanceof EvaluatorHostError) throw error
       faultsOf.get(target)?.check()
