@@ -4,7 +4,11 @@ import type { EvalResult } from '../message/types.ts'
  * The balances a token reports to a `Balances` dry-run: the first outbox message whose Data is
  * a JSON object of account → amount (aos tokens and Holoscope's fixtures both answer so).
  *
- * @returns account → balance as decimal strings, or undefined when the result has none
+ * Each value is kept as the token reported it (a JSON number as `String` writes it, so `1e21`
+ * becomes `1e+21`): it need not be a whole decimal number. Read one with `parseBalance` before
+ * any arithmetic or `BigInt`.
+ *
+ * @returns account → balance as reported, or undefined when the result has none
  */
 export function decodeBalances(result: EvalResult): Record<string, string> | undefined {
   for (const message of result.Messages) {
