@@ -42,3 +42,14 @@ export class CorruptCheckpointError extends BaseError {
     this.nonce = key.nonce
   }
 }
+
+/** The browser refused to delete the local database (private mode, a broken profile, a policy). */
+export class StoreDeleteError extends BaseError {
+  override name = 'StoreDeleteError'
+  readonly database: string
+
+  constructor(database: string, cause: unknown) {
+    super(`The local database "${database}" could not be deleted. Clear this site's data in the browser's settings instead.`, { cause, ...(cause instanceof Error ? { details: cause.message } : {}) })
+    this.database = database
+  }
+}
