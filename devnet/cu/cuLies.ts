@@ -1,6 +1,8 @@
 import { tagValue } from '../../src/core/message/tagValue.ts'
 import type { EvalResult, OutboxItem, Tag } from '../../src/core/message/types.ts'
-import type { CuLie } from './startCu.ts'
+
+/** What a lying CU misreports (its own state stays honest). */
+export type CuLie = 'output' | 'messages' | 'dryrun-balance' | 'checkpoint-sha' | 'state'
 
 /**
  * A result as a lying CU reports it: with 'output', a different Output; with 'messages', the

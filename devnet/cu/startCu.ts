@@ -12,14 +12,13 @@ import type { Snapshot } from '../../src/eval/types.ts'
 import { HttpError, json, listenLoopback, router } from '../lib/http.ts'
 import { createLocator } from '../lib/locate.ts'
 import type { Wallet } from '../lib/wallets.ts'
-import { lieAboutBalances, lieAboutMemory, lieAboutResult, wrongSha256 } from './cuLies.ts'
+import { lieAboutBalances, lieAboutMemory, lieAboutResult, wrongSha256, type CuLie } from './cuLies.ts'
 import { loadAssignedMessage } from './loadAssignedMessage.ts'
 import { errorText, loadProcessContext, type ProcessContext } from './loadProcessContext.ts'
 import { resultsConnection, type ResultNode } from './resultsConnection.ts'
 import { memorySha256, signCheckpoint } from './signCheckpoint.ts'
 
-/** What a lying CU misreports (its own state stays honest). */
-export type CuLie = 'output' | 'messages' | 'dryrun-balance' | 'checkpoint-sha' | 'state'
+export type { CuLie } from './cuLies.ts'
 
 /**
  * Faults a CU can be started with (all off by default). `lies` apply from nonce `lieFrom`
