@@ -1,4 +1,5 @@
 import { firstHashChain, nextHashChain } from '../core/message/hashChain.ts'
+import { assignedNonce, nonceTagProblem } from '../core/message/nonceOf.ts'
 import { tagValue } from '../core/message/tagValue.ts'
 import type { SuNode, SuProcess } from '../core/message/types.ts'
 import { HashChainError, NonceGapError, ProtocolError } from './errors.ts'
@@ -137,9 +138,9 @@ function checkedNode(value: unknown, url: string, where: string): SuNode {
 }
 
 function nonceOf(node: SuNode, url: string, what: string): number {
-  const value = tagValue(node.assignment.tags, 'Nonce')
-  if (value === undefined || !/^\d+$/.test(value)) throw new ProtocolError('SU', url, `${what} has ${value === undefined ? 'no Nonce tag' : `Nonce ${JSON.stringify(value)}`}`)
-  return Number(value)
+  const nonce = assignedNonce(node)
+  if (nonce === undefined) throw new ProtocolError('SU', url, `${what} has ${nonceTagProblem(node)}`)
+  return nonce
 }
 
 /** The message an edge schedules: the message's id, else the assignment's Message tag. */

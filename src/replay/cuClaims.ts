@@ -1,13 +1,17 @@
+import { toHex } from '../core/encoding/base64url.ts'
 import { describeError } from '../core/errors/describeError.ts'
 import type { EvalResult } from '../core/message/types.ts'
 import { compareMemory } from '../core/verify/compareMemory.ts'
 import { diffResults } from '../core/verify/diffResults.ts'
 import type { ClaimField, ClaimKind } from '../core/verify/verdict.ts'
 import type { MemoryDigest } from '../eval/memoryDigest.ts'
-import { checkpointMemorySha, discoverCheckpoints, verifyCheckpointItem, type CheckpointClaim } from '../net/checkpoints.ts'
-import { dryRun, fetchCuAddress, type DryRunMessage } from '../net/cu.ts'
+import type { CheckpointClaim } from '../core/checkpoint/checkpointClaim.ts'
+import { checkpointMemorySha } from '../net/checkpointMemorySha.ts'
+import { discoverCheckpoints } from '../net/discoverCheckpoints.ts'
+import { verifyCheckpointItem } from '../net/verifyCheckpointItem.ts'
+import { dryRun, fetchCuAddress, fetchResult, type DryRunMessage } from '../net/cu.ts'
 import { fetchCuState } from '../net/cuState.ts'
-import type { RetryPolicy } from '../net/withRetries.ts'
+import type { RetryingRequestOptions, RetryPolicy } from '../net/withRetries.ts'
 
 /** What one CU attests about a process, found before replaying: its wallet and its checkpoints. */
 export type CuClaims = { cu: string; address: string | undefined; checkpoints: CheckpointClaim[]; notes: string[] }
@@ -131,6 +135,32 @@ export async function checkState(cu: string, processId: string, at: { nonce: num
   }
 }
 
+/** A CU's result for one message, or why it could not be had. */
+export type CuResult = { result: EvalResult } | { unchecked: string }
+
+/**
+ * Asks a CU for its result of one message (`GET /result/{id}`) under the retry policy of
+ * `request`. Never throws but when aborted: a result that could not be had says why.
+ */
+export async function fetchCuResult(cu: string, processId: string, messageId: string, request: RetryingRequestOptions): Promise<CuResult> {
+  try {
+    return { result: await fetchResult(cu, processId, messageId, request) }
+  } catch (error) {
+    request.signal?.throwIfAborted()
+    return { unchecked: describeError(error).message }
+  }
+}
+
+/**
+ * Compares a CU's result of the message at `nonce` with the local one. A result the CU could
+ * not give is a note (the CU's checking ends there: later results cannot be attributed).
+ */
+export function checkResult(nonce: number, local: EvalResult, remote: CuResult): ClaimOutcome {
+  if ('unchecked' in remote) return { held: undefined, note: remote.unchecked }
+  const difference = diffResults(local, remote.result)
+  return difference ? { held: false, divergence: { claim: 'result', nonce, ...difference, notes: [] } } : { held: true, notes: [] }
+}
+
 /** Compares a CU's dry-run on its state after the target message with the same dry-run run locally. */
 export async function checkDryRun(cu: string, processId: string, at: { nonce: number; messageId: string }, message: DryRunMessage, local: EvalResult, signal?: AbortSignal, retry?: Partial<RetryPolicy>): Promise<ClaimOutcome> {
   let remote: EvalResult
@@ -153,6 +183,7 @@ function stateDivergence(nonce: number, local: Uint8Array, remote: Uint8Array): 
   return { claim: 'state', nonce, field: 'memory', local: window(local), remote: window(remote), notes: [] }
 }
 
+/** Bytes as hex pairs separated by spaces (for reading a window of memory). */
 function hex(bytes: Uint8Array): string {
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join(' ')
+  return toHex(bytes).replace(/(..)(?=.)/g, '$1 ')
 }

@@ -1,6 +1,6 @@
 import { describeError } from '../core/errors/describeError.ts'
 import type { HostProfile } from '../core/host/types.ts'
-import { tagValue } from '../core/message/tagValue.ts'
+import { nonceOf } from '../core/message/nonceOf.ts'
 import type { AoEnv, AoMessage, SuNode } from '../core/message/types.ts'
 import type { WorkerEvaluator } from '../eval/createWorkerEvaluator.ts'
 import type { ClaimDivergence, MemoryView } from './cuClaims.ts'
@@ -128,5 +128,3 @@ export async function recheckUnderProfiles(
   }
   return { held: false, tried: order, divergence, notes }
 }
-
-const nonceOf = (node: SuNode) => Number(tagValue(node.assignment.tags, 'Nonce'))

@@ -1,3 +1,4 @@
+import { nonceOf } from '../core/message/nonceOf.ts'
 import { tagValue } from '../core/message/tagValue.ts'
 import type { SuNode } from '../core/message/types.ts'
 import { streamLog } from '../net/su.ts'
@@ -27,11 +28,11 @@ export async function* logPages(options: LogPagesOptions): AsyncGenerator<SuNode
   let previous = options.previous
   if (store) {
     for (const page of await store.getPages(processId, after + 1, toNonce)) {
-      const nodes = page.nodes.filter((node) => Number(tagValue(node.assignment.tags, 'Nonce')) <= toNonce)
+      const nodes = page.nodes.filter((node) => nonceOf(node) <= toNonce)
       if (!nodes.length) break
       yield nodes
       const lastNode = nodes[nodes.length - 1]!
-      after = Number(tagValue(lastNode.assignment.tags, 'Nonce'))
+      after = nonceOf(lastNode)
       const hashChain = tagValue(lastNode.assignment.tags, 'Hash-Chain')
       previous = hashChain ? { assignmentId: lastNode.assignment.id, hashChain } : undefined
     }
@@ -39,10 +40,34 @@ export async function* logPages(options: LogPagesOptions): AsyncGenerator<SuNode
   if (after >= toNonce) return
   for await (const nodes of streamLog(su, processId, { afterNonce: after < 0 ? undefined : after, toNonce, previous, signal })) {
     if (store && nodes.length) {
-      const first = Number(tagValue(nodes[0]!.assignment.tags, 'Nonce'))
+      const first = nonceOf(nodes[0]!)
       const outcome = await store.putPage(processId, { fromNonce: first, toNonce: first + nodes.length - 1, nodes }).catch(() => undefined)
       if (outcome?.notice) options.onNotice?.(outcome.notice)
     }
     yield nodes
+  }
+}
+
+/**
+ * Pulls pages from `pages` `ahead` at a time: each pull takes the oldest and asks for one more,
+ * so fetching overlaps evaluating. `start` begins fetching before the first pull.
+ */
+export function prefetchPages(pages: AsyncIterator<SuNode[], void>, ahead: number): { start(): void; pull(): Promise<IteratorResult<SuNode[], void>> } {
+  const queued: Array<Promise<IteratorResult<SuNode[], void>>> = []
+  const fill = () => {
+    while (queued.length < ahead) {
+      const pulled = pages.next()
+      pulled.catch(() => undefined)
+      queued.push(pulled)
+    }
+  }
+  return {
+    start: fill,
+    pull() {
+      fill()
+      const next = queued.shift()!
+      fill()
+      return next
+    },
   }
 }

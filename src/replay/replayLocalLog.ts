@@ -4,7 +4,7 @@ import { moduleOptionsFromTags } from '../core/module/moduleOptionsFromTags.ts'
 import type { EvaluatorMode } from '../eval/createEvaluator.ts'
 import { createWorkerEvaluator, type WorkerHandle } from '../eval/createWorkerEvaluator.ts'
 import type { MemoryDigest } from '../eval/memoryDigest.ts'
-import type { Step } from '../../workers/evaluator.api.ts'
+import type { Step } from '../core/evaluator/protocol.ts'
 
 /** Progress of a replay: messages done out of the total, and the rate so far. */
 export type ReplayProgress = { done: number; total: number; perSecond: number }

@@ -1,8 +1,10 @@
 import { BaseError } from '../core/errors/BaseError.ts'
 import type { ModuleOptions } from '../core/module/types.ts'
 import { cumulativeGenesis } from '../core/verify/cumulativeHash.ts'
-import { checkpointMemorySha, verifyCheckpointItem, type CheckpointClaim } from '../net/checkpoints.ts'
-import type { Resume } from './verifyProcess.ts'
+import type { CheckpointClaim } from '../core/checkpoint/checkpointClaim.ts'
+import { checkpointMemorySha } from '../net/checkpointMemorySha.ts'
+import { verifyCheckpointItem } from '../net/verifyCheckpointItem.ts'
+import type { Resume } from './resumePoint.ts'
 
 /** A CU checkpoint that cannot seed a replay: unsigned, damaged, or of a format it cannot restore. */
 export class CheckpointSeedError extends BaseError {

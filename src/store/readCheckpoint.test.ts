@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto'
 import { wrap, type IDBPDatabase } from 'idb'
 import { describe, expect, it } from 'vitest'
 import { CorruptCheckpointError } from './errors.ts'
-import { gzip } from './gzip.ts'
+import { gzip } from '../core/encoding/gzip.ts'
 import type { HoloscopeSchema } from './schema.ts'
 import { flipped, MiB, noise, openTestStore, pointAt } from './testing.ts'
 

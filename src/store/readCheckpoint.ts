@@ -1,7 +1,7 @@
 import type { CheckpointKey } from '../core/checkpoint/types.ts'
-import { gunzip } from './gzip.ts'
+import { gunzip } from '../core/encoding/gzip.ts'
 import { mapLimit } from './mapLimit.ts'
-import { sha256Hex } from './memoryChunks.ts'
+import { sha256Hex } from '../core/encoding/sha256Hex.ts'
 import type { CheckpointRecord, HoloscopeDB } from './schema.ts'
 
 /** A checkpoint's memory, or why it cannot be trusted and which chunks are bad. */

@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto'
 import { describe, expect, it } from 'vitest'
-import { sha256Hex } from './memoryChunks.ts'
+import { sha256Hex } from '../core/encoding/sha256Hex.ts'
 import { flipped, MiB, noise, openTestStore, pointAt } from './testing.ts'
 
 describe('putCheckpoint and loadCheckpoint', () => {

@@ -1,4 +1,5 @@
 import { BaseError } from '../errors/BaseError.ts'
+import { isArweaveId } from '../message/processId.ts'
 import { moduleFormats, type ModuleOptions } from '../module/types.ts'
 import { canonicalJson } from './canonicalJson.ts'
 import type { Verdict } from './verdict.ts'
@@ -142,7 +143,6 @@ export function checkReceipt(receipt: VerificationReceipt, local: LocalFacts): R
   return { agrees: disagreeing.length === 0 && fields.some((f) => f.status === 'agrees'), fields, disagreeing }
 }
 
-const idPattern = /^[A-Za-z0-9_-]{43}$/
 const hexPattern = /^[0-9a-f]{64}$/
 const statuses: readonly string[] = ['verified', 'diverged', 'unchecked']
 
@@ -164,7 +164,7 @@ function checked(json: unknown, lead: string): VerificationReceipt {
   }
   const unknown = Object.keys(json).find((key) => !known.includes(key))
   if (unknown !== undefined) throw new ReceiptError(`${lead}: it has a field "${unknown}" that receipts do not have.`)
-  const id = (path: string, value: unknown) => (typeof value === 'string' && idPattern.test(value) ? value : fail(path, 'a 43-character base64url id', value))
+  const id = (path: string, value: unknown) => (typeof value === 'string' && isArweaveId(value) ? value : fail(path, 'a 43-character base64url id', value))
   const hex = (path: string, value: unknown) => (typeof value === 'string' && hexPattern.test(value) ? value : fail(path, '64 lowercase hex digits', value))
   const count = (path: string, value: unknown) => (isCount(value) ? value : fail(path, 'a whole number ≥ 0', value))
   const text = (path: string, value: unknown) => (typeof value === 'string' && value !== '' ? value : fail(path, 'a non-empty string', value))
