@@ -1,8 +1,8 @@
 import { tagValue } from '../core/message/tagValue.ts'
 import type { Owner, Tag } from '../core/message/types.ts'
 import { HttpError, NetworkError, NotFoundError, ProtocolError } from './errors.ts'
-import { fetchJson } from './fetchJson.ts'
 import { fetchResponse } from './fetchResponse.ts'
+import { graphqlPage } from './graphqlPage.ts'
 import { ownerProblem, tagsProblem } from './shapeProblems.ts'
 import { unitUrl } from './unitUrl.ts'
 
@@ -28,7 +28,7 @@ const locationQuery =
  * @throws NotFoundError when the gateway does not have it; NetworkError, HttpError, ProtocolError
  */
 export async function fetchTransactionMeta(gateway: string, id: string, signal?: AbortSignal): Promise<TransactionMeta> {
-  const { url, nodes } = await transactions(gateway, metaQuery, { ids: [id] }, signal)
+  const { url, nodes } = await graphqlPage(gateway, metaQuery, { ids: [id] }, signal)
   const node = nodes.find((n) => n['id'] === id)
   if (!node) throw new NotFoundError({ gateway, id, what: 'transaction' })
   const problem =
@@ -79,7 +79,7 @@ export async function fetchData(gateway: string, id: string, signal?: AbortSigna
  *   NetworkError, HttpError
  */
 export async function findSchedulerLocation(gateway: string, address: string, signal?: AbortSignal): Promise<{ url: string; ttlMs: number | undefined }> {
-  const { url, nodes } = await transactions(gateway, locationQuery, { owners: [address] }, signal)
+  const { url, nodes } = await graphqlPage(gateway, locationQuery, { owners: [address] }, signal)
   const node = nodes[0]
   if (!node) throw new NotFoundError({ gateway, id: address, what: 'scheduler-location' })
   const problem = tagsProblem(node['tags'], 'tags')
@@ -105,24 +105,4 @@ export async function findProcessSu(gateway: string, processId: string, signal?:
   const address = tagValue(meta.tags, 'Scheduler')
   if (!address) throw new NotFoundError({ gateway, id: processId, what: 'process' })
   return { ...(await findSchedulerLocation(gateway, address, signal)), address }
-}
-
-/** Runs a `transactions` GraphQL query; returns the nodes of its edges, and the URL asked. */
-async function transactions(gateway: string, query: string, variables: Record<string, unknown>, signal: AbortSignal | undefined): Promise<{ url: string; nodes: Record<string, unknown>[] }> {
-  const url = unitUrl('gateway', gateway, 'graphql')
-  const body = await fetchJson(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }), signal: signal ?? null }, 'gateway')
-  const { data, errors } = (body ?? {}) as { data?: { transactions?: { edges?: unknown } }; errors?: unknown }
-  if (Array.isArray(errors) && errors.length) {
-    throw new ProtocolError('gateway', url, `GraphQL errors: ${errors.map((e: { message?: unknown }) => String(e?.message ?? e)).join('; ')}`)
-  }
-  const edges = data?.transactions?.edges
-  if (!Array.isArray(edges)) throw new ProtocolError('gateway', url, 'no data.transactions.edges list')
-  return {
-    url,
-    nodes: edges.map((edge: unknown, i) => {
-      const node = (edge as { node?: unknown } | null)?.node
-      if (typeof node !== 'object' || node === null) throw new ProtocolError('gateway', url, `edge ${i} has no node`)
-      return node as Record<string, unknown>
-    }),
-  }
 }
