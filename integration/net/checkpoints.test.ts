@@ -5,7 +5,11 @@ import { deployModules, sendMessage, spawnProcess, type SeedContext } from '../.
 import type { Devnet } from '../../devnet/startDevnet.ts'
 import { eventually, startTestDevnet } from '../../devnet/testing.ts'
 import { compareMemory } from '../../src/core/verify/compareMemory.ts'
-import { CheckpointBodyError, checkpointMemorySha, discoverCheckpoints, verifyCheckpointItem, type CheckpointClaim, type CheckpointDiscovery } from '../../src/net/checkpoints.ts'
+import type { CheckpointClaim } from '../../src/core/checkpoint/checkpointClaim.ts'
+import { CheckpointBodyError } from '../../src/net/checkpointBodyError.ts'
+import { checkpointMemorySha } from '../../src/net/checkpointMemorySha.ts'
+import { discoverCheckpoints, type CheckpointDiscovery } from '../../src/net/discoverCheckpoints.ts'
+import { verifyCheckpointItem } from '../../src/net/verifyCheckpointItem.ts'
 import { fetchResult } from '../../src/net/cu.ts'
 import { fetchCuState } from '../../src/net/cuState.ts'
 
