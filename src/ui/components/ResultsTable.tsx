@@ -1,4 +1,5 @@
-import { useState } from 'react'
+import { useVirtualizer } from '@tanstack/react-virtual'
+import { useRef } from 'react'
 import type { AoMessage, EvalResult, Tag } from '../../core/message/types.ts'
 
 /** One replayed message and what it produced. */
@@ -9,9 +10,15 @@ const visibleRows = 16
 
 /** The results of a replay, one row per message; only the rows in view are rendered. */
 export function ResultsTable({ rows }: { rows: ResultRow[] }) {
-  const [scrollTop, setScrollTop] = useState(0)
-  const first = Math.max(0, Math.floor(scrollTop / rowHeight) - 4)
-  const last = Math.min(rows.length, first + visibleRows + 8)
+  const body = useRef<HTMLDivElement>(null)
+  const height = Math.min(rows.length, visibleRows) * rowHeight
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => body.current,
+    estimateSize: () => rowHeight,
+    overscan: 4,
+    initialRect: { width: 0, height },
+  })
   if (rows.length === 0) return <p className="empty">No messages replayed yet.</p>
   return (
     <div className="results" role="table" aria-rowcount={rows.length}>
@@ -21,18 +28,29 @@ export function ResultsTable({ rows }: { rows: ResultRow[] }) {
         <span role="columnheader">Action</span>
         <span role="columnheader">Result</span>
       </div>
-      <div className="results-body" style={{ height: Math.min(rows.length, visibleRows) * rowHeight }} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}>
-        <div style={{ height: rows.length * rowHeight, position: 'relative' }}>
-          {rows.slice(first, last).map(({ msg, result }, i) => (
-            <div key={first + i} className="results-row" role="row" data-nonce={msg.Nonce} style={{ position: 'absolute', top: (first + i) * rowHeight, height: rowHeight }}>
-              <span role="cell">{msg.Nonce ?? '–'}</span>
-              <span role="cell" title={msg.Id}>{(msg.Id ?? '').slice(0, 10)}</span>
-              <span role="cell">{msg.Tags.find((t) => t.name === 'Action')?.value ?? (msg.Id === undefined ? '' : 'Process')}</span>
-              <span role="cell" className={result.Error === undefined ? '' : 'error'}>{describe(result)}</span>
-            </div>
+      <div className="results-body" ref={body} style={{ height }}>
+        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+          {virtualizer.getVirtualItems().map((item) => (
+            <ResultLine key={item.key} row={rows[item.index]!} top={item.start} />
           ))}
         </div>
       </div>
+    </div>
+  )
+}
+
+/** One message's row, placed `top` pixels down the list. */
+function ResultLine({ row: { msg, result }, top }: { row: ResultRow; top: number }) {
+  return (
+    <div className="results-row" role="row" data-nonce={msg.Nonce} style={{ position: 'absolute', top, height: rowHeight }}>
+      <span role="cell">{msg.Nonce ?? '–'}</span>
+      <span role="cell" title={msg.Id}>
+        {(msg.Id ?? '').slice(0, 10)}
+      </span>
+      <span role="cell">{msg.Tags.find((t) => t.name === 'Action')?.value ?? (msg.Id === undefined ? '' : 'Process')}</span>
+      <span role="cell" className={result.Error === undefined ? '' : 'error'}>
+        {describe(result)}
+      </span>
     </div>
   )
 }
