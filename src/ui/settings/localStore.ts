@@ -1,3 +1,4 @@
+import { deleteStore } from '../../store/deleteStore.ts'
 import { openStore, type Store } from '../../store/openStore.ts'
 
 let opening: Promise<Store> | undefined
@@ -11,15 +12,14 @@ export function localStore(): Promise<Store> {
   return opening
 }
 
-/** Deletes everything the app stored, by deleting the database (it is made afresh on next use). */
+/**
+ * Deletes everything the app stored, by deleting the database (it is made afresh on next use).
+ *
+ * @throws StoreDeleteError when the browser refuses to delete it
+ */
 export async function clearLocalStore(): Promise<void> {
   const store = await opening?.catch(() => undefined)
   store?.close()
   opening = undefined
-  await new Promise<void>((resolve, reject) => {
-    const request = indexedDB.deleteDatabase('holoscope')
-    request.onsuccess = () => resolve()
-    request.onerror = () => reject(request.error ?? new Error('the local store could not be deleted'))
-    request.onblocked = () => resolve()
-  })
+  await deleteStore()
 }
