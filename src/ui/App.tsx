@@ -1,5 +1,6 @@
 import { useState } from 'react'
-import { useHashRoute } from './hooks/useHashRoute.ts'
+import { ErrorBoundary } from './components/ErrorBoundary.tsx'
+import { useHashRoute, type Route } from './hooks/useHashRoute.ts'
 import { HomePage } from './pages/HomePage.tsx'
 import { LocalReplayPage } from './pages/LocalReplayPage.tsx'
 import { ProcessPage } from './pages/ProcessPage.tsx'
@@ -11,6 +12,10 @@ import './app.css'
 export function App() {
   const route = useHashRoute()
   const [settings, setSettings] = useState<Settings>(loadSettings)
+  const save = (next: Settings) => {
+    saveSettings(next)
+    setSettings(next)
+  }
   return (
     <main className="app">
       <header>
@@ -22,18 +27,24 @@ export function App() {
           <a href="#/">Processes</a> · <a href="#/settings">Settings</a> · <a href="#/local">Replay a local module</a>
         </nav>
       </header>
-      {route.page === 'home' && <HomePage settings={settings} />}
-      {route.page === 'process' && <ProcessPage key={route.id} processId={route.id} settings={settings} />}
-      {route.page === 'settings' && (
-        <SettingsPage
-          settings={settings}
-          onSave={(next) => {
-            saveSettings(next)
-            setSettings(next)
-          }}
-        />
-      )}
-      {route.page === 'local' && <LocalReplayPage />}
+      {/* A new route is a fresh boundary: going to another page leaves a failed one behind. */}
+      <ErrorBoundary key={route.page === 'process' ? `process/${route.id}` : route.page}>
+        <RoutePage route={route} settings={settings} onSave={save} />
+      </ErrorBoundary>
     </main>
   )
+}
+
+/** The page the route names. */
+function RoutePage({ route, settings, onSave }: { route: Route; settings: Settings; onSave: (settings: Settings) => void }) {
+  switch (route.page) {
+    case 'home':
+      return <HomePage settings={settings} />
+    case 'process':
+      return <ProcessPage key={route.id} processId={route.id} settings={settings} />
+    case 'settings':
+      return <SettingsPage settings={settings} onSave={onSave} />
+    case 'local':
+      return <LocalReplayPage />
+  }
 }
