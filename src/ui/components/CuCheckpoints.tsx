@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react'
-import type { CheckpointClaim } from '../../net/checkpoints.ts'
+import type { CheckpointClaim } from '../../core/checkpoint/checkpointClaim.ts'
 import type { Verification } from '../../replay/verifyProcess.ts'
 
 /** The checkpoints the CUs signed for this process, each a possible (trusted) starting point. */

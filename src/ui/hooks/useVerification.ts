@@ -1,8 +1,8 @@
-import { useCallback, useEffect, useRef, useState } from 'react'
+import { useCallback, useEffect, useRef, useState, type Dispatch, type SetStateAction } from 'react'
 import { defaultCheckpointPolicy } from '../../core/checkpoint/checkpointPolicy.ts'
 import { describeError } from '../../core/errors/describeError.ts'
 import { spawnBrowserWorker } from '../../eval/browser/spawnBrowserWorker.ts'
-import type { CheckpointClaim } from '../../net/checkpoints.ts'
+import type { CheckpointClaim } from '../../core/checkpoint/checkpointClaim.ts'
 import { describeWaits } from '../../net/withRetries.ts'
 import { verifyProcess, type LoadedProcess, type Verification, type VerifyProgress } from '../../replay/verifyProcess.ts'
 import type { Store } from '../../store/openStore.ts'
@@ -36,86 +36,118 @@ export function useVerification(processId: string, settings: Settings) {
   useEffect(() => {
     const abort = new AbortController()
     controller.current = abort
-    let loaded: LoadedProcess | undefined
-    let latest: VerifyProgress | undefined
-    let frame = 0
-    let settled = false
-    let verification: Verification | undefined
-    const notices: string[] = []
-    let waiting: string[] = []
-    const base = () => ({ notices: [...notices], waiting, ...(loaded ? { loaded } : {}) })
+    const log: RunLog = { frame: 0, settled: false, notices: [], waiting: [] }
     setState({ phase: 'loading', notices: [] })
-    const start = async () => {
-      let store: Store | undefined
-      try {
-        store = await localStore()
-      } catch (error) {
-        notices.push(`Local storage is not available (${describeError(error).message}): nothing is kept for the next visit.`)
-      }
-      return verifyProcess({
-        processId,
-        endpoints: { gateway: settings.gateway, su: settings.su || undefined, cus: settings.cus },
-        spawn: spawnBrowserWorker,
-        signal: abort.signal,
-        store,
-        policy: { ...defaultCheckpointPolicy, everyMessages: settings.checkpointEvery },
-        cuWindow: settings.cuWindow,
-        hostProfiles: settingsHostProfiles(settings),
-        recheck: run.request.recheck,
-        trustCheckpoint: run.request.trust,
-        onWaiting: (waits) => {
-          waiting = describeWaits(waits)
-          if (!settled) setState((s) => ({ ...s, waiting }))
-        },
-        onNotice: (text) => {
-          notices.push(text)
-          if (!settled) setState((s) => ({ ...s, notices: [...notices] }))
-        },
-        onLoaded: (l) => {
-          loaded = l
-          setState({ phase: 'loading', ...base() })
-        },
-        onProgress: (p) => {
-          latest = p
-          if (frame) return
-          frame = requestAnimationFrame(() => {
-            frame = 0
-            if (settled) return
-            setState({ phase: 'loading', ...base(), ...(latest ? { progress: latest } : {}) })
-          })
-        },
-      })
-    }
-    start()
-      .then(async (v) => {
-        settled = true
-        cancelAnimationFrame(frame)
-        verification = v
-        // The verdict shows at once; the balances (a local dry-run) follow once it is painted.
-        if (abort.signal.aborted) return
-        setState({ phase: 'done', verification: v, balances: undefined, notices: [...notices] })
-        await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)))
-        const balances = await v.balances().catch(() => undefined)
-        if (!abort.signal.aborted && balances) setState({ phase: 'done', verification: v, balances, notices: [...notices] })
-      })
-      .catch((error: unknown) => {
-        settled = true
-        cancelAnimationFrame(frame)
-        if (abort.signal.aborted) {
-          setState({ phase: 'cancelled', ...base(), ...(latest ? { progress: latest } : {}) })
-          return
-        }
-        const { message, details } = describeError(error)
-        setState({ phase: 'failed', message, details, ...base() })
-      })
+    startRun({ processId, settings, request: run.request, signal: abort.signal }, log, setState)
+      .then((verification) => showDone(verification, log, abort.signal, setState))
+      .catch((error: unknown) => showEnd(error, log, abort.signal, setState))
     return () => {
       abort.abort()
-      cancelAnimationFrame(frame)
-      verification?.dispose()
+      cancelAnimationFrame(log.frame)
+      log.verification?.dispose()
     }
   }, [processId, settings, run])
 
   const cancel = useCallback(() => controller.current?.abort(), [])
   const restart = useCallback((request: RunRequest = {}) => setRun((r) => ({ n: r.n + 1, request })), [])
   return { state, cancel, restart }
+}
+
+type SetState = Dispatch<SetStateAction<VerificationState>>
+type VerifyOptions = Parameters<typeof verifyProcess>[0]
+
+/** What one run has seen so far, shared by its reports; `settled` once it ended either way. */
+type RunLog = {
+  loaded?: LoadedProcess
+  latest?: VerifyProgress
+  frame: number
+  settled: boolean
+  verification?: Verification
+  notices: string[]
+  waiting: string[]
+}
+
+/** What every phase of the state carries: the notices, the waits and what was loaded. */
+function baseOf(log: RunLog) {
+  return { notices: [...log.notices], waiting: log.waiting, ...(log.loaded ? { loaded: log.loaded } : {}) }
+}
+
+/** The app's local store, or undefined with a notice saying nothing is kept for the next visit. */
+async function storeOrNotice(notices: string[]): Promise<Store | undefined> {
+  try {
+    return await localStore()
+  } catch (error) {
+    notices.push(`Local storage is not available (${describeError(error).message}): nothing is kept for the next visit.`)
+    return undefined
+  }
+}
+
+/** Starts verifying with the settings' endpoints and policy, reporting into `log` and the state. */
+async function startRun(run: { processId: string; settings: Settings; request: RunRequest; signal: AbortSignal }, log: RunLog, setState: SetState): Promise<Verification> {
+  const { processId, settings, request, signal } = run
+  const store = await storeOrNotice(log.notices)
+  return verifyProcess({
+    processId,
+    endpoints: { gateway: settings.gateway, su: settings.su || undefined, cus: settings.cus },
+    spawn: spawnBrowserWorker,
+    signal,
+    store,
+    policy: { ...defaultCheckpointPolicy, everyMessages: settings.checkpointEvery },
+    cuWindow: settings.cuWindow,
+    hostProfiles: settingsHostProfiles(settings),
+    recheck: request.recheck,
+    trustCheckpoint: request.trust,
+    ...reports(log, setState),
+  })
+}
+
+/** The run's reports turned into state while it goes on; progress painted at most once a frame. */
+function reports(log: RunLog, setState: SetState): Pick<VerifyOptions, 'onWaiting' | 'onNotice' | 'onLoaded' | 'onProgress'> {
+  return {
+    onWaiting: (waits) => {
+      log.waiting = describeWaits(waits)
+      if (!log.settled) setState((s) => ({ ...s, waiting: log.waiting }))
+    },
+    onNotice: (text) => {
+      log.notices.push(text)
+      if (!log.settled) setState((s) => ({ ...s, notices: [...log.notices] }))
+    },
+    onLoaded: (loaded) => {
+      log.loaded = loaded
+      setState({ phase: 'loading', ...baseOf(log) })
+    },
+    onProgress: (progress) => {
+      log.latest = progress
+      if (log.frame) return
+      log.frame = requestAnimationFrame(() => {
+        log.frame = 0
+        if (log.settled) return
+        setState({ phase: 'loading', ...baseOf(log), ...(log.latest ? { progress: log.latest } : {}) })
+      })
+    },
+  }
+}
+
+/** Shows the verdict at once; the balances (a local dry-run) follow once it is painted. */
+async function showDone(verification: Verification, log: RunLog, signal: AbortSignal, setState: SetState): Promise<void> {
+  log.settled = true
+  cancelAnimationFrame(log.frame)
+  log.verification = verification
+  if (signal.aborted) return
+  setState({ phase: 'done', verification, balances: undefined, notices: [...log.notices] })
+  await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)))
+  const balances = await verification.balances().catch(() => undefined)
+  if (!signal.aborted && balances) setState({ phase: 'done', verification, balances, notices: [...log.notices] })
+}
+
+/** Shows a run that ended without a verification: cancelled, or failed with what went wrong. */
+function showEnd(error: unknown, log: RunLog, signal: AbortSignal, setState: SetState): void {
+  log.settled = true
+  cancelAnimationFrame(log.frame)
+  if (signal.aborted) {
+    setState({ phase: 'cancelled', ...baseOf(log), ...(log.latest ? { progress: log.latest } : {}) })
+    return
+  }
+  const { message, details } = describeError(error)
+  setState({ phase: 'failed', message, details, ...baseOf(log) })
 }
