@@ -87,7 +87,7 @@ function BalanceRows({ rows, children }: { rows: [string, string][]; children: R
                 <td>
                   <code>{account}</code>
                 </td>
-                <td className="number">
+                <td className="number" title={balance}>
                   <BalanceAmount value={balance} />
                 </td>
               </tr>
