@@ -7,7 +7,7 @@ import { knownHostProfiles } from '../../src/core/host/knownHostProfiles.ts'
 import { parseHostProfile } from '../../src/core/host/parseHostProfile.ts'
 import type { Verdict } from '../../src/core/verify/verdict.ts'
 import { spawnNodeWorker } from '../../src/eval/node/spawnNodeWorker.ts'
-import { discoverCheckpoints } from '../../src/net/checkpoints.ts'
+import { discoverCheckpoints } from '../../src/net/discoverCheckpoints.ts'
 import { verifyProcess } from '../../src/replay/verifyProcess.ts'
 
 // A Lua token on a devnet whose CUs run under different host profiles: Holoscope's own, the

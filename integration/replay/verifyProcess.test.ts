@@ -9,53 +9,78 @@ import { eventually, startTestDevnet } from '../../devnet/testing.ts'
 import { parseReceipt, serializeReceipt } from '../../src/core/verify/receipt.ts'
 import type { Verdict } from '../../src/core/verify/verdict.ts'
 import { spawnNodeWorker } from '../../src/eval/node/spawnNodeWorker.ts'
-import { discoverCheckpoints } from '../../src/net/checkpoints.ts'
+import { discoverCheckpoints } from '../../src/net/discoverCheckpoints.ts'
 import { openStore, type Store } from '../../src/store/openStore.ts'
 import { verifyProcess, type VerifyOptions } from '../../src/replay/verifyProcess.ts'
 
 // One devnet, five CUs: an honest one, and one for each kind of claim a CU can get wrong.
-// Every CU publishes a signed checkpoint every 4 nonces.
+// Every CU publishes a signed checkpoint every 4 nonces. Its token process is only read: a
+// test that adds messages spawns a process of its own, and each test builds its own store.
 const lies = [undefined, { lieFrom: 8, lies: ['checkpoint-sha' as const] }, { lieFrom: 0, lies: ['dryrun-balance' as const] }, { lieFrom: 6, lies: ['output' as const] }, { lieFrom: 0, lies: ['state' as const] }]
 const policy = { everyMessages: 5, everySeconds: 600, keepNewest: 3, ladderBase: 10 }
 
+/** A token process on the devnet and the nonce of its latest message. */
+type Token = { id: string; latest: number }
+
 let devnet: Devnet
 let context: SeedContext
-let processId: string
+let module: string
+let token: Token
 let latest: number
 let databases = 0
+let started: Promise<void> | undefined
 
-async function send(count: number): Promise<void> {
-  for (let i = 0; i < count; i++) {
-    const to = context.users[i % context.users.length]!
-    await sendMessage(context, context.deployer, processId, [{ name: 'Action', value: 'Transfer' }, { name: 'Recipient', value: to.address }, { name: 'Quantity', value: String(100 + i) }])
-  }
-  await devnet.mu.idle()
-  latest += count
+async function spawnToken(name: string, messages: number): Promise<Token> {
+  const spawned = { id: await spawnProcess(context, context.deployer, module, name), latest: 0 }
+  await send(spawned, messages)
+  return spawned
 }
 
-const verify = (options: Partial<VerifyOptions> & { cus: string[] }) =>
-  verifyProcess({ processId, endpoints: { gateway: devnet.ready.gateway, cus: options.cus }, spawn: spawnNodeWorker, policy, ...options })
+async function send(to: Token, count: number): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    const recipient = context.users[i % context.users.length]!
+    await sendMessage(context, context.deployer, to.id, [{ name: 'Action', value: 'Transfer' }, { name: 'Recipient', value: recipient.address }, { name: 'Quantity', value: String(100 + i) }])
+  }
+  await devnet.mu.idle()
+  to.latest += count
+}
 
-const freshStore = () => openStore({ name: `verify-${process.pid}-${++databases}`, storage: {} })
-
-beforeAll(async () => {
-  devnet = await startTestDevnet({ cus: lies.length, cuFaults: lies, checkpointEvery: 4 })
-  const users = [devnet.wallets['user-0']!, devnet.wallets['user-1']!]
-  context = { gateway: devnet.gateway, muUrl: devnet.ready.mu, muIdle: () => devnet.mu.idle(), scheduler: devnet.ready.scheduler, deployer: devnet.wallets['deployer']!, users }
-  const [module] = await deployModules(context, ['lua-token'])
-  processId = await spawnProcess(context, context.deployer, module!.id, 'claims token')
-  latest = 0
-  await send(13)
-  // CUs evaluate lazily: make each evaluate the log (and publish its checkpoints) first.
-  for (const cu of devnet.ready.cus) await (await fetch(`${cu.url}/state/${processId}`)).arrayBuffer()
-  await eventually(async () => {
-    const { claims } = await discoverCheckpoints(devnet.ready.gateway, processId)
-    return claims.length >= 3 * lies.length ? true : undefined
-  }, 'every CU publishing its checkpoints')
-})
+/** Starts the devnet and seeds its token process: once, for whichever block runs first. */
+function startSharedDevnet(): Promise<void> {
+  started ??= (async () => {
+    devnet = await startTestDevnet({ cus: lies.length, cuFaults: lies, checkpointEvery: 4 })
+    const users = [devnet.wallets['user-0']!, devnet.wallets['user-1']!]
+    context = { gateway: devnet.gateway, muUrl: devnet.ready.mu, muIdle: () => devnet.mu.idle(), scheduler: devnet.ready.scheduler, deployer: devnet.wallets['deployer']!, users }
+    module = (await deployModules(context, ['lua-token']))[0]!.id
+    token = await spawnToken('claims token', 13)
+    latest = token.latest
+    // CUs evaluate lazily: make each evaluate the log (and publish its checkpoints) first.
+    for (const cu of devnet.ready.cus) await (await fetch(`${cu.url}/state/${token.id}`)).arrayBuffer()
+    await eventually(async () => {
+      const { claims } = await discoverCheckpoints(devnet.ready.gateway, token.id)
+      return claims.length >= 3 * lies.length ? true : undefined
+    }, 'every CU publishing its checkpoints')
+  })()
+  return started
+}
 afterAll(() => devnet?.stop())
 
+const verify = (options: Partial<VerifyOptions> & { cus: string[] }) =>
+  verifyProcess({ processId: token.id, endpoints: { gateway: devnet.ready.gateway, cus: options.cus }, spawn: spawnNodeWorker, policy, ...options })
+
+const nextStoreName = () => `verify-${process.pid}-${++databases}`
+const freshStore = () => openStore({ name: nextStoreName(), storage: {} })
+
+/** A store of its own holding what a full replay with the honest CU leaves: location, module, checkpoints to the latest nonce. */
+async function replayedStore(honest: string): Promise<Store> {
+  const store = await freshStore()
+  ;(await verify({ cus: [honest], store })).dispose()
+  return store
+}
+
 describe('verifyProcess: every kind of CU claim', () => {
+  beforeAll(startSharedDevnet)
+
   it('verifies an honest CU on results, signed checkpoints, state and dry-run, and names each lie by claim, nonce and CU', async () => {
     const cus = devnet.ready.cus.map((c) => c.url)
     const verification = await verify({ cus })
@@ -78,15 +103,14 @@ describe('verifyProcess: every kind of CU claim', () => {
 })
 
 describe('verifyProcess with a store: resume, second visit, receipts', () => {
-  let store: Store
   let honest: string
   beforeAll(async () => {
-    store = await freshStore()
+    await startSharedDevnet()
     honest = devnet.ready.cus[0]!.url
   })
-  afterAll(() => store?.close())
 
   it('replays fully once, then shows the same verdict from the checkpoint at the target without evaluating', async () => {
+    const store = await freshStore()
     const first = await verify({ cus: [honest], store })
     const firstReceipt = await first.receipt()
     const firstBalances = await first.balances()
@@ -94,7 +118,7 @@ describe('verifyProcess with a store: resume, second visit, receipts', () => {
     expect(Object.keys(firstBalances ?? {}).length).toBeGreaterThan(1)
     expect(first).toMatchObject({ evaluated: latest + 1, start: { source: 'genesis' } })
     expect(first.verdicts[0]).toMatchObject({ status: 'verified', nonce: latest })
-    const checkpoints = await store.listCheckpoints(processId)
+    const checkpoints = await store.listCheckpoints(token.id)
     expect(checkpoints.at(-1)!.nonce).toBe(latest)
 
     const second = await verify({ cus: [honest], store })
@@ -112,11 +136,13 @@ describe('verifyProcess with a store: resume, second visit, receipts', () => {
     const forged = { ...firstReceipt, memory: { ...firstReceipt.memory, sha256: '0'.repeat(64) } }
     expect((await second.checkReceipt(forged)).disagreeing).toEqual(['memory'])
     second.dispose()
+    store.close()
   })
 
   it("shows verdicts that stand without waiting for the CUs' checkpoint listing", async () => {
     // A gateway that never answers: the process's location and module are stored, so only the
     // listing of CU checkpoints (GraphQL) goes to it.
+    const store = await replayedStore(honest)
     const silent = createServer(() => undefined)
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
     try {
@@ -130,19 +156,21 @@ describe('verifyProcess with a store: resume, second visit, receipts', () => {
     } finally {
       silent.closeAllConnections()
       silent.close()
+      store.close()
     }
   })
 
   it("remembers where the process is scheduled, and looks it up again when that SU no longer serves it", async () => {
+    const store = await replayedStore(honest)
     // Found on the gateway and remembered for the record's Time-To-Live, with the process.
-    const location = await store.getLocation(processId)
-    expect(location).toMatchObject({ su: devnet.ready.su, scheduler: devnet.ready.scheduler, process: { process_id: processId } })
+    const location = await store.getLocation(token.id)
+    expect(location).toMatchObject({ su: devnet.ready.su, scheduler: devnet.ready.scheduler, process: { process_id: token.id } })
     expect(location!.until).toBeGreaterThan(Date.now())
     // A remembered SU is used as it is (here the same SU under another host name), and so is the
     // remembered process: it is not asked for again (here its Name is marked to tell)...
     const alias = devnet.ready.su.replace('127.0.0.1', 'localhost')
     const marked = { ...location!.process!, tags: location!.process!.tags.map((t) => (t.name === 'Name' ? { ...t, value: 'as remembered' } : t)) }
-    await store.putLocation(processId, { ...location!, su: alias, process: marked })
+    await store.putLocation(token.id, { ...location!, su: alias, process: marked })
     const remembered = await verify({ cus: [honest], store })
     remembered.dispose()
     expect(remembered.su).toBe(alias)
@@ -150,25 +178,31 @@ describe('verifyProcess with a store: resume, second visit, receipts', () => {
     expect(remembered.verdicts[0]).toMatchObject({ status: 'verified', nonce: latest })
     // ...until it fails (the remembered process is not asked for again: the latest nonce fails),
     // then the gateway is asked again and the answer remembered.
-    await store.putLocation(processId, { ...location!, su: 'http://127.0.0.1:1' })
+    await store.putLocation(token.id, { ...location!, su: 'http://127.0.0.1:1' })
     const moved = await verify({ cus: [honest], store })
     moved.dispose()
     expect(moved.su).toBe(devnet.ready.su)
     expect(moved.verdicts[0]).toMatchObject({ status: 'verified', nonce: latest })
-    expect((await store.getLocation(processId))?.su).toBe(devnet.ready.su)
+    expect((await store.getLocation(token.id))?.su).toBe(devnet.ready.su)
+    store.close()
   })
 
   it('replays only the tail after new messages, and agrees with a full replay', async () => {
-    await send(3)
-    const tail = await verify({ cus: [honest], store })
+    // A process of its own: the new messages change no other test's log.
+    const growing = await spawnToken('growing token', 6)
+    const store = await freshStore()
+    ;(await verify({ processId: growing.id, cus: [honest], store })).dispose()
+    await send(growing, 3)
+    const tail = await verify({ processId: growing.id, cus: [honest], store })
     const tailReceipt = await tail.receipt()
     tail.dispose()
-    expect(tail).toMatchObject({ evaluated: 3, start: { source: 'local-checkpoint', nonce: latest - 3 } })
-    expect(tail.verdicts[0]).toMatchObject({ status: 'verified', nonce: latest })
-    const full = await verify({ cus: [] })
+    store.close()
+    expect(tail).toMatchObject({ evaluated: 3, start: { source: 'local-checkpoint', nonce: growing.latest - 3 } })
+    expect(tail.verdicts[0]).toMatchObject({ status: 'verified', nonce: growing.latest })
+    const full = await verify({ processId: growing.id, cus: [] })
     const fullReceipt = await full.receipt()
     full.dispose()
-    expect(full.evaluated).toBe(latest + 1)
+    expect(full.evaluated).toBe(growing.latest + 1)
     expect(tailReceipt.cumulativeHash).toBe(fullReceipt.cumulativeHash)
     expect(tailReceipt.memory).toEqual(fullReceipt.memory)
   })
@@ -186,7 +220,7 @@ describe('verifyProcess with a store: resume, second visit, receipts', () => {
         },
       }),
     ).rejects.toThrow('stopped by the test')
-    const saved = (await own.latestCheckpoint(processId))!.nonce
+    const saved = (await own.latestCheckpoint(token.id))!.nonce
     expect(saved).toBeGreaterThanOrEqual(4)
     expect(saved).toBeLessThan(latest)
     const resumed = await verify({ cus: [honest], store: own })
@@ -197,15 +231,15 @@ describe('verifyProcess with a store: resume, second visit, receipts', () => {
   })
 
   it('discards a corrupted checkpoint with a notice and rebuilds from an older one', async () => {
-    const own = await freshStore()
-    const name = `verify-${process.pid}-${databases}`
+    const name = nextStoreName()
+    const own = await openStore({ name, storage: {} })
     const first = await verify({ cus: [], store: own })
     first.dispose()
-    const newest = (await own.latestCheckpoint(processId))!
+    const newest = (await own.latestCheckpoint(token.id))!
     own.close()
     // Damage the newest checkpoint's first chunk (one only it uses: the Lua GC touches every chunk).
     const raw = await openDB(name)
-    const record = (await raw.get('checkpoints', [processId, newest.nonce])) as { chunks: (string | null)[] }
+    const record = (await raw.get('checkpoints', [token.id, newest.nonce])) as { chunks: (string | null)[] }
     const chunk = record.chunks.find((c) => c !== null)!
     const body = (await raw.get('chunkData', chunk)) as Uint8Array
     const damaged = body.slice()
