@@ -11,8 +11,8 @@ import { serveStatic } from './support/serveStatic.ts'
 // The built app keeps checkpoints in IndexedDB: a reload mid-replay resumes from the newest
 // one, and a second visit shows the verdict without replaying. The CU answers each result
 // after 400 ms and the app asks for 2 at a time, so a replay of 31 messages lasts seconds.
+// The devnet is only read; each test opens a browser profile of its own (its own IndexedDB).
 let browser: Browser
-let context: BrowserContext
 let server: Awaited<ReturnType<typeof serveStatic>>
 let devnet: Devnet
 let processId: string
@@ -33,18 +33,24 @@ beforeAll(async () => {
   await devnet.mu.idle()
   const latest = (await (await fetch(`${devnet.ready.su}/${processId}/latest`)).json()) as { assignment: { tags: { name: string; value: string }[] } }
   latestNonce = Number(latest.assignment.tags.find((t) => t.name === 'Nonce')!.value)
-  // One context: its pages share IndexedDB, as the tabs of one browser profile do.
-  context = await browser.newContext()
-  const settings = { gateway: devnet.ready.gateway, su: '', cus: [devnet.ready.cus[0]!.url], checkpointEvery: 5, cuWindow: 2 }
-  await context.addInitScript((s) => localStorage.setItem('holoscope.settings', s), JSON.stringify(settings))
 })
 
 afterAll(async () => {
-  await context?.close()
   await browser?.close()
   await server?.close()
   await devnet?.stop()
 })
+
+/**
+ * A fresh browser profile set up for the devnet: its pages share IndexedDB, as the tabs of one
+ * profile do, and no other test's checkpoints are in it.
+ */
+async function newProfile(): Promise<BrowserContext> {
+  const profile = await browser.newContext()
+  const settings = { gateway: devnet.ready.gateway, su: '', cus: [devnet.ready.cus[0]!.url], checkpointEvery: 5, cuWindow: 2 }
+  await profile.addInitScript((s) => localStorage.setItem('holoscope.settings', s), JSON.stringify(settings))
+  return profile
+}
 
 /** The run summary's numbers once the verdict is on screen. */
 async function finished(page: Page): Promise<{ evaluated: number; start: number }> {
@@ -55,7 +61,8 @@ async function finished(page: Page): Promise<{ evaluated: number; start: number 
 
 describe('checkpoints in the browser', () => {
   it('resumes a replay reloaded midway from its newest checkpoint, with the same verdict', async () => {
-    const page = await context.newPage()
+    const profile = await newProfile()
+    const page = await profile.newPage()
     try {
       await page.goto(`${server.url}/#/process/${processId}`)
       const bar = page.getByRole('progressbar')
@@ -73,13 +80,19 @@ describe('checkpoints in the browser', () => {
       expect(resumed.evaluated).toBeLessThan(latestNonce + 1)
       expect(await page.getByText('from a checkpoint kept in this browser').count()).toBeGreaterThan(0)
     } finally {
-      await page.close()
+      await profile.close()
     }
   })
 
   it('shows the verdict and balances of a fully replayed process on a second visit without replaying', async () => {
-    const page = await context.newPage()
+    const profile = await newProfile()
     try {
+      // The first visit replays the whole log and keeps its checkpoints.
+      const first = await profile.newPage()
+      await first.goto(`${server.url}/#/process/${processId}`)
+      await finished(first)
+      await first.close()
+      const page = await profile.newPage()
       await page.goto(`${server.url}/#/process/${processId}`)
       const visit = await finished(page)
       expect(visit).toEqual({ evaluated: 0, start: latestNonce })
@@ -94,7 +107,7 @@ describe('checkpoints in the browser', () => {
       const again = await finished(page)
       expect(again).toEqual({ evaluated: latestNonce + 1, start: 0 })
     } finally {
-      await page.close()
+      await profile.close()
     }
   })
 })
