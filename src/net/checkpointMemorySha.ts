@@ -1,9 +1,8 @@
 import type { CheckpointClaim } from '../core/checkpoint/checkpointClaim.ts'
-import { gunzip } from '../core/encoding/gzip.ts'
+import { gunzip, isGzip } from '../core/encoding/gzip.ts'
 import { sha256Hex } from '../core/encoding/sha256Hex.ts'
 import { CheckpointBodyError } from './checkpointBodyError.ts'
 import { fetchData } from './gateway.ts'
-import { isGzip } from './isGzip.ts'
 
 /** The memory a checkpoint's body holds, and whether its SHA-256 is the one claimed. */
 export type CheckpointMemory = {

@@ -10,7 +10,7 @@ import type { Tag } from '../core/message/types.ts'
 import { CheckpointBodyError } from './checkpointBodyError.ts'
 import { ProtocolError } from './errors.ts'
 import { fetchData, fetchTransactionMeta } from './gateway.ts'
-import { isGzip } from './isGzip.ts'
+import { isGzip } from '../core/encoding/gzip.ts'
 import { unitUrl } from './unitUrl.ts'
 
 /** The outcome of checking a checkpoint's data item. A bad signature is a result, not an error. */

@@ -16,3 +16,8 @@ async function pipe(bytes: Uint8Array, transform: CompressionStream | Decompress
   const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(transform)
   return new Uint8Array(await new Response(stream).arrayBuffer())
 }
+
+/** Whether `bytes` start with the gzip magic number (1f 8b): a body still compressed, not decoded on the way. */
+export function isGzip(bytes: Uint8Array): boolean {
+  return bytes[0] === 0x1f && bytes[1] === 0x8b
+}
