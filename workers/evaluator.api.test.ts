@@ -7,7 +7,8 @@ import { moduleOptionsFromTags } from '../src/core/module/moduleOptionsFromTags.
 import { createWorkerEvaluator } from '../src/eval/createWorkerEvaluator.ts'
 import { spawnNodeWorker } from '../src/eval/node/spawnNodeWorker.ts'
 import { aosReferenceLog, balancesDryRun, loadAosCuReference, memoryDifference, resultSha256 } from '../src/eval/reference/aosCuReference.ts'
-import { createEvaluatorApi, type EvaluatorApi, type PortStep, type Step, type StepPort } from './evaluator.api.ts'
+import type { EvaluatorApi, PortStep, Step, StepPort } from '../src/core/evaluator/protocol.ts'
+import { createEvaluatorApi } from './evaluator.api.ts'
 
 // The worker API without a worker: exposed on one end of a MessageChannel, called through
 // comlink from the other, as the app calls it in a Web Worker (the real-worker runs are the

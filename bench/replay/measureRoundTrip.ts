@@ -1,6 +1,6 @@
 import { releaseProxy, wrap } from 'comlink'
 import type { WorkerHandle } from '../../src/eval/createWorkerEvaluator.ts'
-import type { EvaluatorApi } from '../../workers/evaluator.api.ts'
+import type { EvaluatorApi } from '../../src/core/evaluator/protocol.ts'
 
 /**
  * The time of one empty call to the evaluator worker API and back (ms): what the app pays per

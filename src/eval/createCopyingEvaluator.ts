@@ -1,6 +1,7 @@
 import { cuResult, rollsBack, thrownResult } from './cuResult.ts'
 import type { EvalResult } from '../core/message/types.ts'
-import type { Engine, Evaluator, ModuleOptions, Snapshot } from './types.ts'
+import type { Snapshot } from '../core/evaluator/snapshot.ts'
+import type { Engine, Evaluator, ModuleOptions } from './types.ts'
 
 /**
  * The CU's way for any engine: the whole state is restored before every message and copied

@@ -1,3 +1,4 @@
+import type { EvaluatorMode } from '../core/evaluator/evaluatorMode.ts'
 import type { ModuleOptions } from '../core/module/types.ts'
 import { createAssemblyScriptEngine, prepareAssemblyScriptModule } from './assemblyscript/createAssemblyScriptEngine.ts'
 import { createCopyingEvaluator } from './createCopyingEvaluator.ts'
@@ -8,11 +9,7 @@ import { loadAoLoader } from './emscripten/loadAoLoader.ts'
 import { ModuleCompileError } from './errors.ts'
 import type { Evaluator } from './types.ts'
 
-/**
- * How messages are evaluated: `hot` keeps one live instance (Holoscope's way); `cu` passes
- * the memory in and copies it out on every message, as a CU calls ao-loader (the reference).
- */
-export type EvaluatorMode = 'hot' | 'cu'
+export type { EvaluatorMode }
 
 /** Options of `createEvaluator`. */
 export type CreateEvaluatorOptions = { mode?: EvaluatorMode; tuning?: HotEvaluatorOptions }

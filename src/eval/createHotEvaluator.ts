@@ -2,7 +2,8 @@ import type { AoEnv, AoMessage, EvalResult } from '../core/message/types.ts'
 import { cuResult, rollsBack, thrownResult } from './cuResult.ts'
 import { EvaluatorHostError, NondeterministicReplayError } from './errors.ts'
 import { realNow } from './realClock.ts'
-import type { Engine, Evaluator, ModuleOptions, Snapshot } from './types.ts'
+import type { Snapshot } from '../core/evaluator/snapshot.ts'
+import type { Engine, Evaluator, ModuleOptions } from './types.ts'
 
 /** Tuning of the hot evaluator's rollback journal. */
 export type HotEvaluatorOptions = {
@@ -46,21 +47,7 @@ export function createHotEvaluator(engine: Engine, options: ModuleOptions, tunin
   let interval = minInterval
   retune()
 
-  async function run(msg: AoMessage, env: AoEnv): Promise<EvalResult> {
-    let result: EvalResult
-    try {
-      result = cuResult(await engine.handle(msg, env))
-    } catch (error) {
-      // The host failed, not the module: never a result.
-      if (error instanceof EvaluatorHostError) throw error
-      return thrownResult(error)
-    }
-    const size = engine.memory().byteLength
-    if (size > options.memoryLimit) {
-      return cuResult({ Error: `memory limit exceeded: ${size} bytes used, Memory-Limit is ${options.memoryLimit} bytes` })
-    }
-    return result
-  }
+  const run = (msg: AoMessage, env: AoEnv) => runMessage(engine, options.memoryLimit, msg, env)
 
   async function rollback(): Promise<void> {
     await engine.restore(base)
@@ -85,14 +72,7 @@ export function createHotEvaluator(engine: Engine, options: ModuleOptions, tunin
   }
 
   function retune(): void {
-    const snapshotMs = snapshotMsPerMiB * mib(engine.memory().byteLength)
-    // Ski rental: the journal grows until replaying it would cost `patience` snapshots.
-    let optimal = (patience * snapshotMs) / messageMs
-    if (failures > 0) {
-      // Snapshots plus expected replays per message, snapshotMs / n + rate * n * messageMs / 2, are least here.
-      const errorRate = failures / evaluated
-      optimal = Math.min(optimal, Math.sqrt((2 * snapshotMs) / (errorRate * messageMs)))
-    }
+    const optimal = optimalInterval(snapshotMsPerMiB * mib(engine.memory().byteLength), messageMs, failures, evaluated)
     interval = Math.round(Math.min(maxInterval, Math.max(minInterval, optimal)))
   }
 
@@ -140,6 +120,37 @@ export function createHotEvaluator(engine: Engine, options: ModuleOptions, tunin
 }
 
 const mib = (bytes: number) => Math.max(bytes, 1) / 2 ** 20
+
+/**
+ * Runs one message on the engine and returns its result as the CU would: a trap or a memory
+ * over `memoryLimit` is a result carrying `Error`.
+ *
+ * @throws EvaluatorHostError when the host failed, not the module: never a result
+ */
+async function runMessage(engine: Engine, memoryLimit: number, msg: AoMessage, env: AoEnv): Promise<EvalResult> {
+  let result: EvalResult
+  try {
+    result = cuResult(await engine.handle(msg, env))
+  } catch (error) {
+    if (error instanceof EvaluatorHostError) throw error
+    return thrownResult(error)
+  }
+  const size = engine.memory().byteLength
+  if (size > memoryLimit) return cuResult({ Error: `memory limit exceeded: ${size} bytes used, Memory-Limit is ${memoryLimit} bytes` })
+  return result
+}
+
+/**
+ * The number of messages between rollback snapshots that costs least, before clamping: while no
+ * message failed, the journal grows until replaying it would cost `patience` snapshots (ski
+ * rental); once messages fail, where snapshots plus expected replays per message,
+ * snapshotMs / n + rate * n * messageMs / 2, are least.
+ */
+function optimalInterval(snapshotMs: number, messageMs: number, failures: number, evaluated: number): number {
+  const optimal = (patience * snapshotMs) / messageMs
+  if (failures === 0) return optimal
+  return Math.min(optimal, Math.sqrt((2 * snapshotMs) / ((failures / evaluated) * messageMs)))
+}
 
 /** The time to allocate and first touch 1 MiB here (ms), measured on 4 MiB. */
 function freshMemoryMsPerMiB(): number {

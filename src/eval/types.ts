@@ -1,18 +1,8 @@
 import type { AoEnv, AoMessage, EvalResult, Tag } from '../core/message/types.ts'
+import type { Snapshot } from '../core/evaluator/snapshot.ts'
 import type { ModuleFormat, ModuleOptions } from '../core/module/types.ts'
 
-export type { ModuleFormat, ModuleOptions }
-
-/**
- * A snapshot of the whole state of an instance: linear memory and, for formats that keep
- * state outside memory (AssemblyScript keeps allocator and GC state in wasm globals),
- * the values of its mutable globals, in declaration order.
- */
-export type Snapshot = {
-  format: ModuleFormat
-  memory: Uint8Array
-  globals?: Array<number | bigint>
-}
+export type { ModuleFormat, ModuleOptions, Snapshot }
 
 /**
  * One process's module, running hot. Messages are evaluated one at a time, in log order,

@@ -1,4 +1,5 @@
 import type { WorkerHandle } from '../createWorkerEvaluator.ts'
+import { EvaluatorWorkerError } from '../errors.ts'
 
 /** Starts `workers/evaluator.worker.ts` in a dedicated Web Worker (its own realm). */
 export function spawnBrowserWorker(): WorkerHandle {
@@ -6,6 +7,6 @@ export function spawnBrowserWorker(): WorkerHandle {
   return {
     endpoint: worker,
     terminate: () => worker.terminate(),
-    onCrash: (listener) => worker.addEventListener('error', (event) => listener(new Error(event.message || 'the evaluator worker failed to start'))),
+    onCrash: (listener) => worker.addEventListener('error', (event) => listener(new EvaluatorWorkerError(event.message || 'the evaluator worker failed to start'))),
   }
 }

@@ -1,7 +1,8 @@
 import type { AoEnv, AoMessage, EvalResult } from '../../core/message/types.ts'
 import { cuResult, rollsBack, thrownResult } from '../cuResult.ts'
-import type { Evaluator, ModuleOptions, Snapshot } from '../types.ts'
-import { EvaluatorHostError } from '../errors.ts'
+import type { Snapshot } from '../../core/evaluator/snapshot.ts'
+import type { Evaluator, ModuleOptions } from '../types.ts'
+import { EvaluatorHostError, ModuleInterfaceError } from '../errors.ts'
 import { adaptMemory64 } from './adaptMemory64.ts'
 import { createHostFaults, type HostFaults } from './hostFaults.ts'
 import { aoLoaderOptions } from './createEmscriptenEngine.ts'
@@ -54,7 +55,7 @@ export async function createCuStyleEmscriptenEvaluator(wasm: WebAssembly.Module,
 
   const current = (): Uint8Array => {
     if (memory) return memory
-    if (!initial) throw new Error('the module exports no linear memory')
+    if (!initial) throw new ModuleInterfaceError('the module exports no linear memory')
     return new Uint8Array(initial.buffer)
   }
 

@@ -1,6 +1,8 @@
 import { copyWithHeadroom } from '../copyWithHeadroom.ts'
 import type { AoEnv, AoMessage, EvalResult } from '../../core/message/types.ts'
-import type { Engine, EngineFactory, ModuleOptions, Snapshot } from '../types.ts'
+import type { Snapshot } from '../../core/evaluator/snapshot.ts'
+import { InstanceBrokenError, ModuleInterfaceError } from '../errors.ts'
+import type { Engine, EngineFactory, ModuleOptions } from '../types.ts'
 import { adaptMemory64 } from './adaptMemory64.ts'
 import { createHostFaults, type HostFaults } from './hostFaults.ts'
 import { weaveDriveOptions } from './weaveDrive.ts'
@@ -25,7 +27,7 @@ export const createEmscriptenEngine: EngineFactory = async (wasm, options) => {
 
   return {
     async handle(msg: AoMessage, env: AoEnv): Promise<EvalResult> {
-      if (broken) throw new Error('the instance trapped on an earlier message; restore a snapshot first')
+      if (broken) throw new InstanceBrokenError()
       const memory = pending
       pending = null
       used = true
@@ -97,7 +99,7 @@ async function instantiate(wasm: WebAssembly.Module, options: ModuleOptions): Pr
     handle,
     faults,
     memory: () => {
-      if (!memory) throw new Error('the module exports no linear memory')
+      if (!memory) throw new ModuleInterfaceError('the module exports no linear memory')
       return memory
     },
   }

@@ -1,6 +1,7 @@
 import type { AoEnv, AoMessage } from '../../core/message/types.ts'
 import { defaultHostProfile } from '../../core/host/knownHostProfiles.ts'
 import type { AoLoaderVersion, HostProfile } from '../../core/host/types.ts'
+import { AoLoaderRealmError } from '../errors.ts'
 import { evaluateCommonJs, patchAoLoaderSource } from './patchAoLoaderSource.ts'
 
 /** What ao-loader's `handle` resolves to. */
@@ -35,12 +36,14 @@ let loadedWith: HostProfile | undefined
  * the program name its glues write into memory (Node's glues read `process.argv[1]`, which
  * `pinHostEnvironment` pins). Called by `pinHostEnvironment` before any module is loaded.
  *
- * @throws Error when this realm already loaded ao-loader for another host (one per realm:
+ * @throws AoLoaderRealmError when this realm already loaded ao-loader for another host (one per realm:
  *   importing one patches the realm's `WebAssembly.compile`)
  */
 export function selectAoLoader(profile: HostProfile): void {
   if (loadedWith && (loadedWith.aoLoader !== profile.aoLoader || loadedWith.programPath !== profile.programPath)) {
-    throw new Error(`this evaluator realm already runs ao-loader ${loadedWith.aoLoader} for host profile ${loadedWith.id}; host profile ${profile.id} needs a new worker`)
+    throw new AoLoaderRealmError(`this evaluator realm already runs ao-loader ${loadedWith.aoLoader} for host profile ${loadedWith.id}; host profile ${profile.id} needs a new worker`, {
+      details: 'Each host profile is replayed in a worker of its own: start a new evaluator (worker) for it.',
+    })
   }
   host = profile
 }

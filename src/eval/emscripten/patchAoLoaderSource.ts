@@ -1,4 +1,5 @@
 import type { AoLoaderVersion } from '../../core/host/types.ts'
+import { AoLoaderPatchError } from '../errors.ts'
 
 // Where each glue starts its program name, before Node's argv[1] would replace it.
 const programDefault = /\b(let|var) thisProgram = "\.\/this\.program";/g
@@ -13,16 +14,16 @@ const copiedMemory = 'Memory: instance.HEAPU8.slice(),'
  * evaluator 48 of its 50 ms per message on a 16 MiB memory). Without UNSAFE_MEMORY (the CU
  * way) it copies as published.
  *
- * @throws Error when the source does not have what is to be changed (another ao-loader build)
+ * @throws AoLoaderPatchError when the source does not have what is to be changed (another ao-loader build)
  */
 export function patchAoLoaderSource(source: string, version: AoLoaderVersion, programPath?: string): string {
   let patched = source
   if (programPath !== undefined) {
-    if (patched.search(programDefault) < 0) throw new Error(`ao-loader ${version}: its glues' program name was not found, so a host profile cannot be applied here`)
+    if (patched.search(programDefault) < 0) throw new AoLoaderPatchError(version, "its glues' program name was not found, so a host profile cannot be applied here")
     patched = patched.replace(programDefault, (_, keyword: string) => `${keyword} thisProgram = ${JSON.stringify(programPath)};`)
   }
   if (version === '0.0.44') {
-    if (patched.split(copiedMemory).length !== 2) throw new Error(`ao-loader ${version}: its handle's memory copy was not found where expected`)
+    if (patched.split(copiedMemory).length !== 2) throw new AoLoaderPatchError(version, "its handle's memory copy was not found where expected")
     patched = patched.replace(copiedMemory, 'Memory: options.UNSAFE_MEMORY === true ? instance.HEAPU8.buffer : instance.HEAPU8.slice(),')
   }
   return patched

@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads'
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs'
 import type { WorkerHandle } from '../createWorkerEvaluator.ts'
+import { EvaluatorWorkerError } from '../errors.ts'
 
 const entry = new URL('../../../workers/evaluator.node.ts', import.meta.url).href
 
@@ -19,7 +20,7 @@ export function spawnNodeWorker(): WorkerHandle {
     terminate: () => void worker.terminate(),
     onCrash: (listener) => {
       worker.on('error', listener)
-      worker.on('exit', (code) => listener(new Error(`the evaluator worker exited (code ${code})`)))
+      worker.on('exit', (code) => listener(new EvaluatorWorkerError(`the evaluator worker exited (code ${code})`)))
     },
   }
 }

@@ -7,6 +7,7 @@ import { toHex } from '../../core/encoding/base64url.ts'
 import type { AoMessage, EvalResult } from '../../core/message/types.ts'
 import { canonicalJson } from '../../core/verify/canonicalJson.ts'
 import type { MemoryDigest } from '../memoryDigest.ts'
+import { CuReferenceError } from '../errors.ts'
 
 /**
  * What ao-loader called the CU's way (`mode: 'cu'`, a Node worker) computed over an aos fixture's
@@ -81,20 +82,20 @@ export function referencePath(name: string): URL {
  * Reads a fixture's recorded reference and checks that it was recorded over these module bytes
  * and this log.
  *
- * @throws Error naming what changed and the command that records it again
+ * @throws CuReferenceError naming what is missing or changed and the command that records it again
  */
 export async function loadAosCuReference(fixture: Pick<Fixture, 'name' | 'sha256'>, log: LocalLog): Promise<AosCuReference> {
   let reference: AosCuReference
   try {
     reference = JSON.parse(await readFile(referencePath(fixture.name), 'utf8')) as AosCuReference
   } catch (error) {
-    throw new Error(`no CU-way reference for ${fixture.name} (${(error as Error).message}); record it with \`${recordCommand} ${fixture.name}\``, { cause: error })
+    throw new CuReferenceError(`no CU-way reference for ${fixture.name} (${(error as Error).message}); record it with \`${recordCommand} ${fixture.name}\``, { cause: error })
   }
   if (reference.moduleSha256 !== fixture.sha256) {
-    throw new Error(`the CU-way reference of ${fixture.name} was recorded with other module bytes (${reference.moduleSha256}, now ${fixture.sha256}); record it again with \`${recordCommand} ${fixture.name}\``)
+    throw new CuReferenceError(`the CU-way reference of ${fixture.name} was recorded with other module bytes (${reference.moduleSha256}, now ${fixture.sha256}); record it again with \`${recordCommand} ${fixture.name}\``)
   }
   if (reference.log.sha256 !== logSha256(log)) {
-    throw new Error(`the aos token log changed since the CU-way reference of ${fixture.name} was recorded (processes/aosTokenLog.ts or the module tags); record it again with \`${recordCommand} ${fixture.name}\``)
+    throw new CuReferenceError(`the aos token log changed since the CU-way reference of ${fixture.name} was recorded (processes/aosTokenLog.ts or the module tags); record it again with \`${recordCommand} ${fixture.name}\``)
   }
   return reference
 }
