@@ -1,10 +1,16 @@
+import { InvalidBase64UrlError } from './InvalidBase64UrlError.ts'
+
 const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
 const lookup = new Int16Array(128).fill(-1)
 for (let i = 0; i < alphabet.length; i++) lookup[alphabet.charCodeAt(i)] = i
 lookup['+'.charCodeAt(0)] = 62
 lookup['/'.charCodeAt(0)] = 63
 
-/** Decodes base64url (or standard base64; padding optional). Throws on other characters. */
+/**
+ * Decodes base64url (or standard base64; padding optional).
+ *
+ * @throws InvalidBase64UrlError on another character
+ */
 export function fromBase64Url(text: string): Uint8Array {
   const clean = text.replace(/=+$/, '')
   const out = new Uint8Array(Math.floor((clean.length * 3) / 4))
@@ -14,7 +20,7 @@ export function fromBase64Url(text: string): Uint8Array {
   for (let i = 0; i < clean.length; i++) {
     const code = clean.charCodeAt(i)
     const digit = code < 128 ? (lookup[code] ?? -1) : -1
-    if (digit < 0) throw new Error(`invalid base64url character ${JSON.stringify(clean[i])} at ${i}`)
+    if (digit < 0) throw new InvalidBase64UrlError(clean[i]!, i)
     value = (value << 6) | digit
     bits += 6
     if (bits >= 8) {

@@ -1,4 +1,5 @@
 import { addressFrom } from './addressFrom.ts'
+import { MissingAssignedMessageError } from './MissingAssignedMessageError.ts'
 import { tagValue } from './tagValue.ts'
 import type { AoMessage, Owner, SuNode, Tag } from './types.ts'
 
@@ -25,7 +26,7 @@ export type AssignedMessage = {
  *
  * @param node the SU edge
  * @param assigned for an edge without a message, the assigned message loaded from the gateway
- * @throws Error when the edge has no message and `assigned` is missing
+ * @throws MissingAssignedMessageError when the edge has no message and `assigned` is missing
  */
 export function toAoMessage(node: SuNode, assigned?: AssignedMessage): AoMessage {
   const a = node.assignment.tags
@@ -54,7 +55,7 @@ export function toAoMessage(node: SuNode, assigned?: AssignedMessage): AoMessage
     })
   }
   if (!assigned) {
-    throw new Error(`assignment ${node.assignment.id} needs its message ${tagValue(a, 'Message') ?? '(no Message tag)'} loaded from the gateway`)
+    throw new MissingAssignedMessageError(node.assignment.id, tagValue(a, 'Message'))
   }
   const owner = addressFrom(assigned.owner)
   return buildAoMessage({
