@@ -7,6 +7,8 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 mkdirSync('.cache', { recursive: true })
 const steps = [
   ['typecheck', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']],
+  // Workers compile against the WebWorker lib, the app against DOM.
+  ['typecheck workers', 'npx', ['tsc', '-p', 'workers/tsconfig.json', '--noEmit']],
   ['lint', 'npx', ['eslint', '.']],
   ['unit', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile.json=.cache/unit.json']],
   ['build', 'npx', ['vite', 'build', '--logLevel', 'warn']],
