@@ -79,3 +79,29 @@ describe('holoscope replay with bad input', () => {
     }
   })
 })
+
+describe('holoscope with a mistyped command line', () => {
+  it('names the mistake, prints the command\'s usage and exits 2, with no stack trace', () => {
+    const replay = /holoscope replay --module FILE\.wasm --log LOG\.json \[options\]/
+    const verify = /holoscope verify <process-id> \[options\]/
+    const urls = ['--gateway', 'http://127.0.0.1:1', '--cu', 'http://127.0.0.1:1']
+    const cases: Array<[string[], RegExp, RegExp]> = [
+      [['replay', '--frobnicate'], /Unknown option '--frobnicate'/, replay],
+      [['replay', '--module', 'm.wasm', '--log'], /Option '--log <value>' argument missing/, replay],
+      [['replay', '--module', 'm.wasm', '--log', 'l.json', '--timeout', 'soon'], /--timeout must be a positive number of seconds, not "soon"/, replay],
+      [['replay', '--module', 'm.wasm', '--log', 'l.json', '--mode', 'warm'], /--mode must be hot or cu, not "warm"/, replay],
+      [['verify', ...urls], /verify needs a process id/, verify],
+      [['verify', 'some-process', ...urls, '--to', '1.5'], /--to must be a nonce \(0 or more\), not "1.5"/, verify],
+      [['verify', 'some-process', ...urls, '--to', '-1'], /Option '--to' argument is ambiguous/, verify],
+      [['verify', 'some-process', '--gateway', 'nowhere', '--cu', 'http://127.0.0.1:1'], /"nowhere" is not a URL/, verify],
+    ]
+    for (const [args, message, usage] of cases) {
+      const run = holoscope(...args)
+      expect(run.code, args.join(' ')).toBe(2)
+      expect(run.stderr, args.join(' ')).toMatch(message)
+      expect(run.stderr, args.join(' ')).toMatch(usage)
+      expect(run.stderr, args.join(' ')).not.toMatch(/\n\s+at /)
+      expect(run.stdout, args.join(' ')).toBe('')
+    }
+  })
+})

@@ -1,11 +1,12 @@
 import { readFile } from 'node:fs/promises'
-import { parseArgs } from 'node:util'
 import { moduleFormats } from '../core/module/types.ts'
 import { spawnNodeWorker } from '../eval/node/spawnNodeWorker.ts'
 import { replayLocalLog } from '../replay/replayLocalLog.ts'
+import { parseCommandArgs, timeoutMsOf } from './parseCommandArgs.ts'
 import { InputFileError, readLocalLog } from './readLocalLog.ts'
 import { progressBar } from './progressBar.ts'
 import { summarizeResult } from './summarizeResult.ts'
+import { UsageError } from './UsageError.ts'
 
 /** Usage of `holoscope replay`. */
 export const replayUsage = `holoscope replay --module FILE.wasm --log LOG.json [options]
@@ -25,7 +26,7 @@ final memory SHA-256.
 
 /** Runs `holoscope replay`; resolves to the exit code. */
 export async function replayCommand(argv: string[], out: NodeJS.WriteStream, err: NodeJS.WriteStream): Promise<number> {
-  const { values } = parseArgs({
+  const { values } = parseCommandArgs({
     args: argv,
     options: {
       module: { type: 'string' },
@@ -37,16 +38,15 @@ export async function replayCommand(argv: string[], out: NodeJS.WriteStream, err
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
-  })
+  }, replayUsage)
   if (values.help) {
     out.write(`${replayUsage}\n`)
     return 0
   }
-  if (!values.module || !values.log) throw new InputFileError('replay needs --module FILE.wasm and --log LOG.json', { details: replayUsage })
+  if (!values.module || !values.log) throw new UsageError('replay needs --module FILE.wasm and --log LOG.json', replayUsage)
   const mode = values.mode
-  if (mode !== 'hot' && mode !== 'cu') throw new InputFileError(`--mode must be hot or cu, not ${JSON.stringify(values.mode)}`)
-  const timeoutSeconds = Number(values.timeout)
-  if (!(timeoutSeconds > 0)) throw new InputFileError(`--timeout must be a positive number of seconds, not ${JSON.stringify(values.timeout)}`)
+  if (mode !== 'hot' && mode !== 'cu') throw new UsageError(`--mode must be hot or cu, not ${JSON.stringify(values.mode)}`, replayUsage)
+  const messageTimeoutMs = timeoutMsOf(values.timeout, replayUsage)
 
   const log = await readLocalLog(values.log)
   let wasm: Uint8Array
@@ -63,7 +63,7 @@ export async function replayCommand(argv: string[], out: NodeJS.WriteStream, err
     spawn: spawnNodeWorker,
     format: values.format,
     mode,
-    messageTimeoutMs: timeoutSeconds * 1000,
+    messageTimeoutMs,
     digests: values.digests,
     onStep(msg, step, { done }) {
       progress.update(done)

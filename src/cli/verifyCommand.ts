@@ -1,5 +1,4 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
-import { parseArgs } from 'node:util'
 import { describeError } from '../core/errors/describeError.ts'
 import { serializeReceipt } from '../core/verify/receipt.ts'
 import { knownHostProfiles } from '../core/host/knownHostProfiles.ts'
@@ -8,8 +7,10 @@ import { claimLabel, describeChecked, isMemoryClaim, type Verdict } from '../cor
 import { spawnNodeWorker } from '../eval/node/spawnNodeWorker.ts'
 import { describeWaits } from '../net/withRetries.ts'
 import { verifyProcess, type Endpoints } from '../replay/verifyProcess.ts'
+import { parseCommandArgs, timeoutMsOf } from './parseCommandArgs.ts'
 import { InputFileError } from './readLocalLog.ts'
 import { progressBar } from './progressBar.ts'
+import { UsageError } from './UsageError.ts'
 
 /** Usage of `holoscope verify`. */
 export const verifyUsage = `holoscope verify <process-id> [options]
@@ -44,7 +45,7 @@ const readyFile = '.devnet/ready.json'
 
 /** Runs `holoscope verify`; resolves to the exit code. */
 export async function verifyCommand(argv: string[], out: NodeJS.WriteStream, err: NodeJS.WriteStream): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCommandArgs({
     args: argv,
     allowPositionals: true,
     options: {
@@ -58,19 +59,18 @@ export async function verifyCommand(argv: string[], out: NodeJS.WriteStream, err
       'host-profile': { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h', default: false },
     },
-  })
+  }, verifyUsage)
   if (values.help) {
     out.write(`${verifyUsage}\n`)
     return 0
   }
   const [processId] = positionals
-  if (!processId) throw new InputFileError('verify needs a process id', { details: verifyUsage })
+  if (!processId) throw new UsageError('verify needs a process id', verifyUsage)
   const hostProfiles = (values['host-profile'] ?? []).map(parseHostProfile)
   const endpoints = endpointsFrom(values)
   const toNonce = values.to === undefined ? undefined : Number(values.to)
-  if (toNonce !== undefined && !(Number.isInteger(toNonce) && toNonce >= 0)) throw new InputFileError(`--to must be a nonce (0 or more), not ${JSON.stringify(values.to)}`)
-  const timeoutSeconds = Number(values.timeout)
-  if (!(timeoutSeconds > 0)) throw new InputFileError(`--timeout must be a positive number of seconds, not ${JSON.stringify(values.timeout)}`)
+  if (toNonce !== undefined && !(Number.isInteger(toNonce) && toNonce >= 0)) throw new UsageError(`--to must be a nonce (0 or more), not ${JSON.stringify(values.to)}`, verifyUsage)
+  const messageTimeoutMs = timeoutMsOf(values.timeout, verifyUsage)
 
   let progress: ReturnType<typeof progressBar> | undefined
   let verdicts: Verdict[]
@@ -82,7 +82,7 @@ export async function verifyCommand(argv: string[], out: NodeJS.WriteStream, err
       toNonce,
       spawn: spawnNodeWorker,
       hostProfiles,
-      messageTimeoutMs: timeoutSeconds * 1000,
+      messageTimeoutMs,
       onLoaded: (loaded) => (progress = progressBar(err, loaded.targetNonce + 1, 'verify')),
       onProgress: (p) => progress?.update(p.evaluated),
       // Which CU a request waits for before a retry, and why: on the progress line.
@@ -145,14 +145,14 @@ function endpointsFrom(values: { gateway?: string | undefined; su?: string | und
     }
   }
   const gateway = values.gateway ?? ready.gateway
-  if (!gateway) throw new InputFileError('No gateway: pass --gateway URL, or start devnet (npm run devnet) so .devnet/ready.json names one')
+  if (!gateway) throw new UsageError('No gateway: pass --gateway URL, or start devnet (npm run devnet) so .devnet/ready.json names one', verifyUsage)
   const cus = values.cu?.length ? values.cu : (ready.cus ?? []).map((c) => c.url)
   for (const url of [gateway, values.su, ...cus]) {
     if (url === undefined) continue
     try {
       new URL(url)
     } catch {
-      throw new InputFileError(`${JSON.stringify(url)} is not a URL`)
+      throw new UsageError(`${JSON.stringify(url)} is not a URL`, verifyUsage)
     }
   }
   return { gateway, su: values.su, cus }
