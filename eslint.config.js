@@ -42,6 +42,13 @@ export default tseslint.config(
   // A core test may check the core against Node's own implementation (node:crypto); the core itself may not use it.
   { files: ['src/core/**/*.test.ts'], rules: { 'no-restricted-imports': restrict(devnet, ui, [pure[0].filter((group) => group !== 'node:*'), pure[1]]) } },
   ...['net', 'store', 'eval'].map((layer) => ({ files: [`src/${layer}/**/*.ts`], rules: { 'no-restricted-imports': restrict(devnet, ui, onlyCore(layer)) } })),
+  // A function a newcomer can read at once: longer ones are split into named steps (tests excepted:
+  // a describe block holds its cases).
+  {
+    files: ['src/**/*.{ts,tsx}', 'workers/**/*.ts'],
+    ignores: ['**/*.test.{ts,tsx}'],
+    rules: { 'max-lines-per-function': ['error', { max: 80, skipBlankLines: true, skipComments: true }] },
+  },
   // Integration tests start a devnet to talk to; they live outside src, so the app never knows it.
   { files: ['integration/**/*.ts'], rules: { 'no-restricted-imports': restrict(ui) } },
 )

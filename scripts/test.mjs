@@ -10,6 +10,7 @@ const steps = [
   // Workers compile against the WebWorker lib, the app against DOM.
   ['typecheck workers', 'npx', ['tsc', '-p', 'workers/tsconfig.json', '--noEmit']],
   ['lint', 'npx', ['eslint', '.']],
+  ['import cycles', 'node', ['scripts/import-cycles.mjs']],
   ['unit', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile.json=.cache/unit.json']],
   ['build', 'npx', ['vite', 'build', '--logLevel', 'warn']],
   ['e2e', 'npx', ['vitest', 'run', '--config', 'e2e/vitest.config.ts', '--reporter=default', '--reporter=json', '--outputFile.json=.cache/e2e.json']],
