@@ -1,6 +1,6 @@
 import type { EvalResult } from '../../src/core/message/types.ts'
 import type { WorkerEvaluator } from '../../src/eval/createWorkerEvaluator.ts'
-import type { Snapshot } from '../../src/eval/types.ts'
+import type { Snapshot } from '../../src/core/evaluator/snapshot.ts'
 import { loadProcessContext, type ProcessContext, type ProcessSources } from './loadProcessContext.ts'
 
 /** One evaluated message: its result and where it is in the log. */

@@ -2,7 +2,6 @@ import type { MemoryDigest } from '../core/evaluator/memoryDigest.ts'
 import { isAllZero } from '../core/encoding/isAllZero.ts'
 import { sha256Hex } from '../core/encoding/sha256Hex.ts'
 
-export type { MemoryDigest }
 
 /**
  * Digests linear memory as a CU checkpoint does (SHA-256 of the raw bytes, hex), over the

@@ -2,7 +2,7 @@ import type { AoEnv, AoMessage, EvalResult, Tag } from '../core/message/types.ts
 import type { Snapshot } from '../core/evaluator/snapshot.ts'
 import type { ModuleFormat, ModuleOptions } from '../core/module/types.ts'
 
-export type { ModuleFormat, ModuleOptions, Snapshot }
+export type { ModuleFormat, ModuleOptions }
 
 /**
  * One process's module, running hot. Messages are evaluated one at a time, in log order,

@@ -1,7 +1,7 @@
 import { BaseError } from '../core/errors/BaseError.ts'
 import type { ModuleOptions } from '../core/module/types.ts'
 import { createWorkerEvaluator, type WorkerEvaluator, type WorkerHandle } from '../eval/createWorkerEvaluator.ts'
-import type { Snapshot } from '../eval/types.ts'
+import type { Snapshot } from '../core/evaluator/snapshot.ts'
 import { forgetModule } from './moduleCache.ts'
 
 /** A call on a verification that was stopped (its worker is gone). */

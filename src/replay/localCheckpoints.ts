@@ -1,7 +1,7 @@
 import { checkpointDue } from '../core/checkpoint/checkpointDue.ts'
 import type { CheckpointPolicy } from '../core/checkpoint/checkpointPolicy.ts'
 import { describeError } from '../core/errors/describeError.ts'
-import type { Snapshot } from '../eval/types.ts'
+import type { Snapshot } from '../core/evaluator/snapshot.ts'
 import type { WorkerEvaluator } from '../eval/createWorkerEvaluator.ts'
 import type { Store } from '../store/openStore.ts'
 import type { CuState } from './cuVerdicts.ts'

@@ -3,7 +3,7 @@ import type { ModuleOptions } from '../core/module/types.ts'
 import { buildReceipt, checkReceipt, type ReceiptCheck, type VerificationReceipt } from '../core/verify/receipt.ts'
 import type { Trusted, Verdict } from '../core/verify/verdict.ts'
 import type { WorkerEvaluator } from '../eval/createWorkerEvaluator.ts'
-import type { Snapshot } from '../eval/types.ts'
+import type { Snapshot } from '../core/evaluator/snapshot.ts'
 import type { ReplayCursor } from './replayCursor.ts'
 
 /** The engine that replays, as receipts name it. */

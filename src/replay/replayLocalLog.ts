@@ -1,9 +1,9 @@
 import type { LocalLog } from '../core/message/parseLocalLog.ts'
 import type { AoMessage } from '../core/message/types.ts'
 import { moduleOptionsFromTags } from '../core/module/moduleOptionsFromTags.ts'
-import type { EvaluatorMode } from '../eval/createEvaluator.ts'
+import type { EvaluatorMode } from '../core/evaluator/evaluatorMode.ts'
 import { createWorkerEvaluator, type WorkerHandle } from '../eval/createWorkerEvaluator.ts'
-import type { MemoryDigest } from '../eval/memoryDigest.ts'
+import type { MemoryDigest } from '../core/evaluator/memoryDigest.ts'
 import type { Step } from '../core/evaluator/protocol.ts'
 
 /** Progress of a replay: messages done out of the total, and the rate so far. */

@@ -1,5 +1,5 @@
 import type { Checkpoint } from '../core/checkpoint/types.ts'
-import type { Snapshot } from '../eval/types.ts'
+import type { Snapshot } from '../core/evaluator/snapshot.ts'
 import { cumulativeGenesis } from '../core/verify/cumulativeHash.ts'
 import type { Verdict } from '../core/verify/verdict.ts'
 import type { LoadOutcome, Store, StoredResult, StoredVerdict } from '../store/openStore.ts'

@@ -1,4 +1,4 @@
-import type { Snapshot } from '../eval/types.ts'
+import type { Snapshot } from '../core/evaluator/snapshot.ts'
 import { checkDryRun, checkState } from './cuClaims.ts'
 import { openStates, settle } from './cuVerdicts.ts'
 import type { LocalQueries } from './localQueries.ts'

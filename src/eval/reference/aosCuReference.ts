@@ -6,7 +6,7 @@ import type { LocalLog } from '../../../processes/tokenLog.ts'
 import { toHex } from '../../core/encoding/base64url.ts'
 import type { AoMessage, EvalResult } from '../../core/message/types.ts'
 import { canonicalJson } from '../../core/verify/canonicalJson.ts'
-import type { MemoryDigest } from '../memoryDigest.ts'
+import type { MemoryDigest } from '../../core/evaluator/memoryDigest.ts'
 import { CuReferenceError } from '../errors.ts'
 
 /**

@@ -5,7 +5,7 @@ import { writeFile } from 'node:fs/promises'
 import { loadFixture } from '../../../processes/loadFixture.ts'
 import { moduleOptionsFromTags } from '../../core/module/moduleOptionsFromTags.ts'
 import { createWorkerEvaluator } from '../createWorkerEvaluator.ts'
-import type { MemoryDigest } from '../memoryDigest.ts'
+import type { MemoryDigest } from '../../core/evaluator/memoryDigest.ts'
 import { spawnNodeWorker } from '../node/spawnNodeWorker.ts'
 import { aosReferenceFixtures, aosReferenceLog, aosReferenceLogOptions, balancesDryRun, isChosenNonce, logSha256, referencePath, resultSha256, type AosCuReference } from './aosCuReference.ts'
 
