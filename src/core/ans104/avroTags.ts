@@ -1,3 +1,4 @@
+import { encodeUnsignedLeb128 } from '../encoding/leb128.ts'
 import type { Tag } from '../message/types.ts'
 import { DataItemFormatError } from './dataItemFormatError.ts'
 
@@ -13,16 +14,8 @@ const decoder = new TextDecoder()
 export function encodeAvroTags(tags: readonly Tag[]): Uint8Array {
   if (tags.length === 0) return new Uint8Array(0)
   const parts: number[] = []
-  const long = (n: number) => {
-    // zig-zag, then base-128 little-endian groups; arithmetic, not bit ops: counts and lengths may pass 2^31.
-    let z = n >= 0 ? n * 2 : -n * 2 - 1
-    do {
-      let byte = z % 128
-      z = Math.floor(z / 128)
-      if (z > 0) byte |= 0x80
-      parts.push(byte)
-    } while (z > 0)
-  }
+  // Zig-zag, then unsigned LEB128: counts and lengths may pass 2^31.
+  const long = (n: number) => parts.push(...encodeUnsignedLeb128(n >= 0 ? n * 2 : -n * 2 - 1))
   const text = (s: string) => {
     const bytes = encoder.encode(s)
     long(bytes.length)

@@ -141,16 +141,3 @@ export class WasmReader {
     return out
   }
 }
-
-/** `value` as unsigned LEB128 bytes. */
-export function encodeUnsignedLeb128(value: number): number[] {
-  const out: number[] = []
-  let v = value
-  do {
-    let b = v % 128
-    v = Math.floor(v / 128)
-    if (v > 0) b |= 0x80
-    out.push(b)
-  } while (v > 0)
-  return out
-}

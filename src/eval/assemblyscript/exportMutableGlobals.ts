@@ -1,4 +1,5 @@
-import { encodeUnsignedLeb128, WasmReader } from './WasmReader.ts'
+import { encodeUnsignedLeb128 } from '../../core/encoding/leb128.ts'
+import { WasmReader } from './WasmReader.ts'
 
 const SECTION_IMPORT = 2
 const SECTION_GLOBAL = 6
