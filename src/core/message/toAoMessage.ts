@@ -38,35 +38,21 @@ export function toAoMessage(node: SuNode, assigned?: AssignedMessage): AoMessage
     'Block-Height': toNumber(tagValue(a, 'Block-Height')) ?? 0,
     'Hash-Chain': tagValue(a, 'Hash-Chain'),
   }
-  if (message) {
-    const owner = addressFrom(message.owner)
-    return buildAoMessage({
-      Id: message.id,
-      Signature: message.signature,
-      Data: message.data,
-      Owner: owner,
-      Target: tagValue(a, 'Process'),
-      Anchor: message.anchor,
-      From: fromOf(message.tags, owner),
-      'Forwarded-By': forwardedBy(message.tags, owner),
-      Tags: message.tags,
-      ...scheduled,
-      Cron: false,
-    })
-  }
-  if (!assigned) {
-    throw new MissingAssignedMessageError(node.assignment.id, tagValue(a, 'Message'))
-  }
-  const owner = addressFrom(assigned.owner)
+  const source = message ?? assigned
+  if (!source) throw new MissingAssignedMessageError(node.assignment.id, tagValue(a, 'Message'))
+  const owner = addressFrom(source.owner)
   return buildAoMessage({
-    Id: assigned.id,
-    Signature: assigned.signature,
-    Data: assigned.data,
+    Id: source.id,
+    Signature: source.signature,
+    Data: source.data,
     Owner: owner,
-    Target: assigned.recipient,
-    Anchor: assigned.anchor,
-    From: fromOf(assigned.tags, owner),
-    Tags: assigned.tags,
+    // A scheduled message is addressed to the process and may be forwarded; the CU maps an
+    // assigned one with its own recipient as Target and no Forwarded-By.
+    Target: message ? tagValue(a, 'Process') : assigned!.recipient,
+    Anchor: source.anchor,
+    From: fromOf(source.tags, owner),
+    'Forwarded-By': message ? forwardedBy(message.tags, owner) : undefined,
+    Tags: source.tags,
     ...scheduled,
     Cron: false,
   })
