@@ -5,19 +5,27 @@ export type Unit = 'SU' | 'CU' | 'gateway'
 
 const expected: Record<Unit, string> = { SU: 'an AO SU', CU: 'an AO CU', gateway: 'an Arweave gateway' }
 
+/** A failure of a request to one unit: which kind of server and its URL. */
+export abstract class UnitError extends BaseError {
+  readonly unit: Unit
+  readonly url: string
+
+  constructor(unit: Unit, url: string, message: string, options: { details?: string; cause?: unknown } = {}) {
+    super(message, options)
+    this.unit = unit
+    this.url = url
+  }
+}
+
 /**
  * The host could not be reached (refused, DNS, offline, CORS) or the URL is not one: nothing
  * was answered. May be retried.
  */
-export class NetworkError extends BaseError {
+export class NetworkError extends UnitError {
   override name = 'NetworkError'
-  readonly unit: Unit
-  readonly url: string
 
   constructor(unit: Unit, url: string, cause: unknown) {
-    super(`Could not reach the ${unit} at ${url}: ${reasonOf(cause)}. Check the URL in Settings or your connection.`, { cause })
-    this.unit = unit
-    this.url = url
+    super(unit, url, `Could not reach the ${unit} at ${url}: ${reasonOf(cause)}. Check the URL in Settings or your connection.`, { cause })
   }
 }
 
@@ -25,18 +33,14 @@ export class NetworkError extends BaseError {
  * The server answered with a status other than 2xx; `serverError` is its `{ error }` text and
  * `retryAfter` its `Retry-After` header (seconds or an HTTP date), when it sent one.
  */
-export class HttpError extends BaseError {
+export class HttpError extends UnitError {
   override name = 'HttpError'
-  readonly unit: Unit
-  readonly url: string
   readonly status: number
   readonly serverError: string | undefined
   readonly retryAfter: string | undefined
 
   constructor(unit: Unit, url: string, status: number, serverError: string | undefined, retryAfter?: string) {
-    super(`The ${unit} at ${url} answered HTTP ${status}${serverError ? `: ${serverError}` : ''}.${meaningOf(unit, status)}`)
-    this.unit = unit
-    this.url = url
+    super(unit, url, `The ${unit} at ${url} answered HTTP ${status}${serverError ? `: ${serverError}` : ''}.${meaningOf(unit, status)}`)
     this.status = status
     this.serverError = serverError
     this.retryAfter = retryAfter
@@ -69,36 +73,30 @@ export class StateNotReadyError extends BaseError {
  * A request to a unit kept failing in a way worth retrying (rate limit, 5xx, no answer, state
  * still being computed) until the retry policy's last attempt; `cause` is the last failure.
  */
-export class RetriesExhaustedError extends BaseError {
+export class RetriesExhaustedError extends UnitError {
   override name = 'RetriesExhaustedError'
-  readonly unit: Unit
-  readonly url: string
   readonly attempts: number
 
   constructor(fields: { unit: Unit; url: string; attempts: number; waitedMs: number }, last: unknown) {
     const { unit, url, attempts, waitedMs } = fields
     const reason = last instanceof Error ? last.message : String(last)
-    super(`Gave up on the ${unit} at ${url} after ${attempts} attempts over ${Math.round(waitedMs / 1000)} s of waiting: ${reason}`, { cause: last })
-    this.unit = unit
-    this.url = url
+    super(unit, url, `Gave up on the ${unit} at ${url} after ${attempts} attempts over ${Math.round(waitedMs / 1000)} s of waiting: ${reason}`, { cause: last })
     this.attempts = attempts
   }
 }
 
 /** The server answered 2xx with a body that is not what its API promises (not JSON, wrong shape). */
-export class ProtocolError extends BaseError {
+export class ProtocolError extends UnitError {
   override name = 'ProtocolError'
-  readonly unit: Unit
-  readonly url: string
   readonly reason: string
 
   constructor(unit: Unit, url: string, reason: string, options: { details?: string; cause?: unknown } = {}) {
     super(
+      unit,
+      url,
       `The ${unit} at ${url} returned a page that is not ${expected[unit]} page (${reason}). Check that the ${unit} URL in Settings points to ${expected[unit]}.`,
       options,
     )
-    this.unit = unit
-    this.url = url
     this.reason = reason
   }
 }
