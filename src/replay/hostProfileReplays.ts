@@ -1,9 +1,16 @@
+import { BaseError } from '../core/errors/BaseError.ts'
 import { describeError } from '../core/errors/describeError.ts'
 import type { HostProfile } from '../core/host/types.ts'
 import { nonceOf } from '../core/message/nonceOf.ts'
 import type { AoEnv, AoMessage, SuNode } from '../core/message/types.ts'
 import type { WorkerEvaluator } from '../eval/createWorkerEvaluator.ts'
+import { VerificationStoppedError } from './lazyEvaluator.ts'
 import type { ClaimDivergence, MemoryView } from './cuClaims.ts'
+
+/** A replay asked to reach a nonce past the end of the log it was given. */
+export class LogEndedError extends BaseError {
+  override name = 'LogEndedError'
+}
 
 /** How `createHostProfileReplays` replays: evaluators under a profile, the log, the env. */
 export type HostProfileReplaysOptions = {
@@ -56,7 +63,7 @@ export function createHostProfileReplays(options: HostProfileReplaysOptions): Ho
   }
 
   async function advance(profile: HostProfile, nonce: number): Promise<MemoryView> {
-    if (stopped) throw new Error('these host profile replays were stopped')
+    if (stopped) throw new VerificationStoppedError('these host profile replays were stopped', { details: 'The verification ended; start it again to check this claim.' })
     let replay = replays.get(profile.id)
     if (replay && replay.reached > nonce) {
       stop(replay)
@@ -67,7 +74,7 @@ export function createHostProfileReplays(options: HostProfileReplaysOptions): Ho
     while (replay.reached < nonce) {
       if (!replay.buffered.length) {
         const page = await replay.pages.next()
-        if (page.done) throw new Error(`the log ends at nonce ${replay.reached}, before nonce ${nonce}`)
+        if (page.done) throw new LogEndedError(`the log ends at nonce ${replay.reached}, before nonce ${nonce}`, { details: 'The SU served fewer messages than the claim needs; verify again once it has them.' })
         replay.buffered = page.value
       }
       const due = replay.buffered.filter((node) => nonceOf(node) <= nonce)
